@@ -1,2 +1,7 @@
 //! newsfacts: a gRPC service that turns news articles into statements and trade facts.
+//!
+//! `api` is the contract, `extract` the pure extraction library, `store` the persistence
+//! layer, `pipeline` the async ingest path, `server` the tonic wiring.
 pub mod api;
+pub mod extract;
+pub mod store;
