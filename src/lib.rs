@@ -5,3 +5,5 @@
 pub mod api;
 pub mod extract;
 pub mod store;
+pub mod pipeline;
+pub mod server;

@@ -20,6 +20,8 @@ pub mod newsfacts {
     }
 }
 
+pub mod status;
+
 pub use newsfacts::v1;
 
 /// Encoded file descriptor set of the API, for server reflection.

@@ -1,0 +1,94 @@
+//! The one place where domain errors become `tonic::Status`.
+
+use crate::api::status::{ERROR_DOMAIN, FieldError};
+use crate::pipeline::PipelineError;
+use crate::store::StoreError;
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
+
+/// How long a client should wait before retrying after UNAVAILABLE.
+const RETRY_DELAY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// An error of an RPC, before it is turned into a status.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request is malformed; each violation names a field.
+    #[error("{message}")]
+    InvalidArgument {
+        /// Summary for a person.
+        message: String,
+        /// The fields at fault.
+        violations: Vec<FieldError>,
+    },
+    /// The named resource does not exist.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The ingest pipeline stopped the stream.
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
+    /// A subscriber fell too far behind the stream of facts.
+    #[error("watcher fell behind by {0} facts; resubscribe")]
+    Lagged(u64),
+}
+
+impl ApiError {
+    /// An INVALID_ARGUMENT error about one field.
+    pub fn field(field: &str, description: impl Into<String>, reason: &'static str) -> Self {
+        Self::InvalidArgument {
+            message: format!("invalid {field}"),
+            violations: vec![FieldError::new(field, description, reason)],
+        }
+    }
+}
+
+fn with_info(code: Code, message: String, reason: &str, retry: bool) -> Status {
+    let mut details = ErrorDetails::new();
+    details.set_error_info(reason, ERROR_DOMAIN, []);
+    if retry {
+        details.set_retry_info(Some(RETRY_DELAY));
+    }
+    Status::with_error_details(code, message, details)
+}
+
+fn store_status(error: &StoreError) -> Status {
+    match error {
+        StoreError::Unavailable(_) => with_info(Code::Unavailable, error.to_string(), "STORE_UNAVAILABLE", true),
+        StoreError::InvalidPageKey(_) => {
+            ApiError::field("page_token", "is not a token this server issued for these filters", "INVALID_PAGE_TOKEN")
+                .into()
+        }
+        _ => {
+            tracing::error!(%error, "store error");
+            with_info(Code::Internal, "internal storage error".to_owned(), "STORE_ERROR", false)
+        }
+    }
+}
+
+impl From<ApiError> for Status {
+    fn from(error: ApiError) -> Self {
+        match error {
+            ApiError::InvalidArgument { message, violations } => {
+                let mut details = ErrorDetails::new();
+                for v in &violations {
+                    details.add_bad_request_violation(v.field.clone(), v.description.clone());
+                }
+                let reason = violations.first().map_or("INVALID_ARGUMENT", |v| v.reason);
+                details.set_error_info(reason, ERROR_DOMAIN, []);
+                Status::with_error_details(Code::InvalidArgument, message, details)
+            }
+            ApiError::NotFound(what) => with_info(Code::NotFound, format!("{what} not found"), "NOT_FOUND", false),
+            ApiError::Store(error) => store_status(&error),
+            ApiError::Pipeline(PipelineError::Store(error)) => store_status(&error),
+            ApiError::Pipeline(PipelineError::ShuttingDown) => with_info(
+                Code::Unavailable,
+                PipelineError::ShuttingDown.to_string(),
+                "SHUTTING_DOWN",
+                true,
+            ),
+            ApiError::Lagged(n) => with_info(Code::ResourceExhausted, ApiError::Lagged(n).to_string(), "WATCH_LAGGED", true),
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! The gRPC server: services, health, reflection, compression, limits and graceful shutdown.
+//!
+//! Only wiring lives here; the handlers are adapters to the pipeline and the store.
+
+mod error;
+mod filters;
+mod ingest;
+mod paging;
+mod query;
+
+pub use error::ApiError;
+pub use ingest::IngestApi;
+pub use query::QueryApi;
+
+use crate::api::v1::{ingest_service_server::IngestServiceServer, query_service_server::QueryServiceServer};
+use crate::pipeline::{Pipeline, PipelineConfig};
+use crate::store::Store;
+use std::{future::Future, sync::Arc, time::Duration};
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tokio_util::sync::CancellationToken;
+use tonic::codec::CompressionEncoding;
+use tonic::transport::Server;
+use tonic_health::ServingStatus;
+
+/// Settings of the gRPC server.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Largest gRPC message accepted or sent, in bytes.
+    pub max_message_bytes: usize,
+    /// Time between reporting NOT_SERVING and starting to drain, so load balancers notice.
+    pub drain_period: Duration,
+    /// Longest the drain may take before open connections are cut.
+    pub shutdown_timeout: Duration,
+    /// Most concurrent requests (streams) on one connection.
+    pub concurrency_per_connection: usize,
+    /// HTTP/2 keepalive ping interval.
+    pub keepalive_interval: Duration,
+    /// How long to wait for a keepalive ping's answer.
+    pub keepalive_timeout: Duration,
+    /// The ingest pipeline's settings.
+    pub pipeline: PipelineConfig,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            max_message_bytes: 4 * 1024 * 1024,
+            drain_period: Duration::from_secs(2),
+            shutdown_timeout: Duration::from_secs(30),
+            concurrency_per_connection: 256,
+            keepalive_interval: Duration::from_secs(10),
+            keepalive_timeout: Duration::from_secs(20),
+            pipeline: PipelineConfig::default(),
+        }
+    }
+}
+
+/// A server configuration that cannot work.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// An article at the size limit would not fit in a message.
+    #[error("max message size ({message} bytes) must exceed the max article size ({article} bytes) by at least 64 KiB")]
+    MessageTooSmall {
+        /// The message limit.
+        message: usize,
+        /// The article limit.
+        article: usize,
+    },
+}
+
+impl ServerConfig {
+    /// Checks that the settings fit together.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let article = self.pipeline.limits.max_text_bytes;
+        if self.max_message_bytes < article.saturating_add(64 * 1024) {
+            return Err(ConfigError::MessageTooSmall { message: self.max_message_bytes, article });
+        }
+        Ok(())
+    }
+}
+
+/// Errors that stop the server.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The configuration is invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// Reflection could not be built from the descriptors.
+    #[error("reflection: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+    /// The transport failed.
+    #[error("transport: {0}")]
+    Transport(#[from] tonic::transport::Error),
+}
+
+const SERVICE_NAMES: [&str; 3] = ["", "newsfacts.v1.IngestService", "newsfacts.v1.QueryService"];
+
+/// Serves the API on `listener` until `shutdown` resolves, then: health NOT_SERVING, a drain
+/// period, ingest streams stop reading and finish the acks of what they read, watches end,
+/// and the server waits (up to the shutdown timeout) for open calls to finish.
+pub async fn serve(
+    store: Arc<dyn Store>,
+    listener: TcpListener,
+    config: ServerConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    config.validate()?;
+    let stop_work = CancellationToken::new();
+    let pipeline = Pipeline::start(store.clone(), config.pipeline, stop_work.clone());
+    let limit = config.max_message_bytes;
+
+    let ingest = IngestServiceServer::new(IngestApi::new(pipeline.clone()))
+        .accept_compressed(CompressionEncoding::Gzip)
+        .accept_compressed(CompressionEncoding::Zstd)
+        .send_compressed(CompressionEncoding::Gzip)
+        .send_compressed(CompressionEncoding::Zstd)
+        .max_decoding_message_size(limit)
+        .max_encoding_message_size(limit);
+    let query = QueryServiceServer::new(QueryApi::new(store, pipeline.facts().clone(), stop_work.clone()))
+        .accept_compressed(CompressionEncoding::Gzip)
+        .accept_compressed(CompressionEncoding::Zstd)
+        .send_compressed(CompressionEncoding::Gzip)
+        .send_compressed(CompressionEncoding::Zstd)
+        .max_decoding_message_size(limit)
+        .max_encoding_message_size(limit);
+
+    let (health_reporter, health) = tonic_health::server::health_reporter();
+    for name in SERVICE_NAMES {
+        health_reporter.set_service_status(name, ServingStatus::Serving).await;
+    }
+    let reflection = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(crate::api::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    };
+    let reflection_v1 = reflection().build_v1()?;
+    let reflection_v1alpha = reflection().build_v1alpha()?;
+
+    let drain_now = CancellationToken::new();
+    let drain_signal = drain_now.clone();
+    let (drain_period, shutdown_timeout) = (config.drain_period, config.shutdown_timeout);
+    tokio::spawn(async move {
+        shutdown.await;
+        tracing::info!("shutting down: reporting NOT_SERVING");
+        for name in SERVICE_NAMES {
+            health_reporter.set_service_status(name, ServingStatus::NotServing).await;
+        }
+        tokio::time::sleep(drain_period).await;
+        tracing::info!("draining open calls");
+        stop_work.cancel();
+        drain_signal.cancel();
+    });
+
+    let local_addr = listener.local_addr().ok();
+    tracing::info!(addr = ?local_addr, "serving gRPC");
+    let server = Server::builder()
+        .concurrency_limit_per_connection(config.concurrency_per_connection)
+        .http2_keepalive_interval(Some(config.keepalive_interval))
+        .http2_keepalive_timeout(Some(config.keepalive_timeout))
+        .tcp_nodelay(true)
+        .add_service(health)
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha)
+        .add_service(ingest)
+        .add_service(query)
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), drain_now.clone().cancelled_owned());
+    tokio::pin!(server);
+    tokio::select! {
+        result = &mut server => result?,
+        () = async { drain_now.cancelled().await; tokio::time::sleep(shutdown_timeout).await } => {
+            tracing::warn!(?shutdown_timeout, "calls still open after the shutdown timeout; closing them");
+        }
+    }
+    tracing::info!("server stopped");
+    Ok(())
+}
