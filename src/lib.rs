@@ -7,3 +7,4 @@ pub mod extract;
 pub mod store;
 pub mod pipeline;
 pub mod server;
+pub mod cli;

@@ -48,9 +48,10 @@ pub fn invalid_argument(message: &str, violations: &[FieldError]) -> Status {
     };
     let reason = violations.first().map_or("INVALID_ARGUMENT", |v| v.reason);
     let info = ErrorInfo { reason: reason.to_owned(), domain: ERROR_DOMAIN.to_owned(), ..Default::default() };
+    let summary: Vec<String> = violations.iter().map(|v| format!("{} {}", v.field, v.description)).collect();
     Status {
         code: tonic::Code::InvalidArgument as i32,
-        message: message.to_owned(),
+        message: format!("{message}: {}", summary.join("; ")),
         details: vec![pack("google.rpc.BadRequest", &bad_request), pack("google.rpc.ErrorInfo", &info)],
     }
 }

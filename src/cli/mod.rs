@@ -1,0 +1,75 @@
+//! Command-line parsing and the subcommands. Every flag is also an environment variable
+//! `NEWSFACTS_<FLAG>`.
+
+mod extract;
+mod ingest;
+mod serve;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::process::ExitCode;
+
+/// Turns news articles into structured statements and trade facts.
+#[derive(Debug, Parser)]
+#[command(name = "newsfacts", version, about)]
+pub struct Cli {
+    /// Log format.
+    #[arg(long, env = "NEWSFACTS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+    /// Log filter in `tracing` syntax, e.g. `info` or `newsfacts=debug`.
+    #[arg(long, env = "NEWSFACTS_LOG", default_value = "info", global = true)]
+    pub log: String,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How log lines are written (to standard error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the gRPC server.
+    Serve(serve::ServeArgs),
+    /// Extract facts from ArticleInput JSON lines (files, or stdin) and print one
+    /// AnalyzeArticleResponse JSON line per input. No server needed.
+    Extract(extract::ExtractArgs),
+    /// Stream ArticleInput JSON lines to a server, with progress. Safe to re-run: articles
+    /// already stored come back as duplicates.
+    Ingest(ingest::IngestArgs),
+}
+
+fn init_tracing(format: LogFormat, filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    // `try_init` fails only when a subscriber is already set, which is fine.
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    init_tracing(cli.log_format, &cli.log);
+    match cli.command {
+        Command::Serve(args) => serve::run(args),
+        Command::Extract(args) => extract::run(args),
+        Command::Ingest(args) => ingest::run(args),
+    }
+}
+
+/// Reads ArticleInput JSON lines: each item is the 1-based line number and the parsed input
+/// or why it could not be read.
+pub(crate) fn parse_article_line(line: &[u8]) -> Result<crate::api::v1::ArticleInput, String> {
+    let text = std::str::from_utf8(line).map_err(|e| format!("invalid UTF-8: {e}"))?;
+    serde_json::from_str(text).map_err(|e| format!("invalid ArticleInput JSON: {e}"))
+}

@@ -1,0 +1,143 @@
+//! `newsfacts serve`.
+
+use crate::pipeline::{ArticleLimits, PipelineConfig};
+use crate::server::{ServerConfig, serve};
+use anyhow::Context;
+use clap::Args;
+use std::{net::SocketAddr, process::ExitCode, time::Duration};
+
+/// Flags of `newsfacts serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port; the address is printed).
+    #[arg(long, env = "NEWSFACTS_LISTEN", default_value = "127.0.0.1:50051")]
+    pub listen: SocketAddr,
+    /// Store: `sqlite://PATH` (embedded, created if missing) or `postgres://USER@HOST/DB`.
+    #[arg(long, env = "NEWSFACTS_DATABASE_URL", default_value = "sqlite://newsfacts.db")]
+    pub database_url: String,
+    /// Largest article text accepted, in bytes.
+    #[arg(long, env = "NEWSFACTS_MAX_ARTICLE_BYTES", default_value_t = 1024 * 1024)]
+    pub max_article_bytes: usize,
+    /// Largest gRPC message accepted or sent, in bytes.
+    #[arg(long, env = "NEWSFACTS_MAX_MESSAGE_BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub max_message_bytes: usize,
+    /// Most articles committed in one transaction.
+    #[arg(long, env = "NEWSFACTS_MAX_BATCH", default_value_t = 256)]
+    pub max_batch: usize,
+    /// Articles that may wait for a commit before ingest streams are slowed down.
+    #[arg(long, env = "NEWSFACTS_COMMIT_QUEUE", default_value_t = 1024)]
+    pub commit_queue: usize,
+    /// Concurrent committers (default: 1 for SQLite, 4 for PostgreSQL).
+    #[arg(long, env = "NEWSFACTS_COMMITTERS")]
+    pub committers: Option<usize>,
+    /// Most unacknowledged articles in flight on one ingest stream.
+    #[arg(long, env = "NEWSFACTS_STREAM_WINDOW", default_value_t = 256)]
+    pub stream_window: usize,
+    /// Most concurrent calls on one connection.
+    #[arg(long, env = "NEWSFACTS_CONCURRENCY_PER_CONNECTION", default_value_t = 256)]
+    pub concurrency_per_connection: usize,
+    /// Seconds between reporting NOT_SERVING and draining, on SIGTERM or SIGINT.
+    #[arg(long, env = "NEWSFACTS_DRAIN_SECONDS", default_value_t = 2.0)]
+    pub drain_seconds: f64,
+    /// Longest wait, in seconds, for open calls to finish when shutting down.
+    #[arg(long, env = "NEWSFACTS_SHUTDOWN_TIMEOUT_SECONDS", default_value_t = 30.0)]
+    pub shutdown_timeout_seconds: f64,
+}
+
+fn seconds(flag: &str, value: f64) -> anyhow::Result<Duration> {
+    Duration::try_from_secs_f64(value).with_context(|| format!("--{flag} must be a non-negative number of seconds"))
+}
+
+impl ServeArgs {
+    fn server_config(&self) -> anyhow::Result<ServerConfig> {
+        let postgres = self.database_url.starts_with("postgres");
+        Ok(ServerConfig {
+            max_message_bytes: self.max_message_bytes,
+            drain_period: seconds("drain-seconds", self.drain_seconds)?,
+            shutdown_timeout: seconds("shutdown-timeout-seconds", self.shutdown_timeout_seconds)?,
+            concurrency_per_connection: self.concurrency_per_connection,
+            pipeline: PipelineConfig {
+                limits: ArticleLimits { max_text_bytes: self.max_article_bytes },
+                max_batch: self.max_batch,
+                commit_queue: self.commit_queue,
+                committers: self.committers.unwrap_or(if postgres { 4 } else { 1 }),
+                stream_window: self.stream_window,
+            },
+            ..ServerConfig::default()
+        })
+    }
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for SIGINT");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("received SIGINT"),
+        () = terminate => tracing::info!("received SIGTERM"),
+    }
+}
+
+/// Runs the server until SIGTERM or SIGINT.
+pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let config = args.server_config()?;
+    config.validate()?;
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let store = crate::store::open(&args.database_url)
+            .await
+            .with_context(|| format!("cannot open the store at {}", redact(&args.database_url)))?;
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.listen))?;
+        let addr = listener.local_addr()?;
+        // A plain line on stdout, so scripts that start the server on port 0 learn its address.
+        println!("newsfacts listening on {addr}");
+        tracing::info!(%addr, store = %redact(&args.database_url), "newsfacts started");
+        serve(store, listener, config, shutdown_signal()).await?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// The database URL without its password, for logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite://newsfacts.db"), "sqlite://newsfacts.db");
+    }
+}
