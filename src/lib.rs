@@ -3,8 +3,8 @@
 //! `api` is the contract, `extract` the pure extraction library, `store` the persistence
 //! layer, `pipeline` the async ingest path, `server` the tonic wiring.
 pub mod api;
+pub mod cli;
 pub mod extract;
-pub mod store;
 pub mod pipeline;
 pub mod server;
-pub mod cli;
+pub mod store;

@@ -4,8 +4,8 @@ mod common;
 
 use common::{TestServer, fixture_articles, ingest_all, reference_article};
 use newsfacts::api::v1::{
-    ArticleInput, ArticleView, GetArticleRequest, IngestStatus, ListArticlesRequest, ListEntitiesRequest,
-    ListStatementsRequest, ListTradeFactsRequest,
+    ArticleInput, ArticleView, GetArticleRequest, IngestStatus, ListArticlesRequest,
+    ListEntitiesRequest, ListStatementsRequest, ListTradeFactsRequest,
 };
 use prost::Message;
 use tonic::Code;
@@ -28,7 +28,11 @@ async fn list_all_articles(server: &TestServer) -> Vec<newsfacts::api::v1::Artic
     let mut token = String::new();
     loop {
         let page = query
-            .list_articles(ListArticlesRequest { page_size: 2, page_token: token.clone(), ..Default::default() })
+            .list_articles(ListArticlesRequest {
+                page_size: 2,
+                page_token: token.clone(),
+                ..Default::default()
+            })
             .await
             .expect("list articles")
             .into_inner();
@@ -51,7 +55,11 @@ async fn ingest_query_restart_and_query_again() {
 
     // A duplicate and a bad article in the middle of the stream.
     let mut stream: Vec<Option<ArticleInput>> = articles.iter().cloned().map(Some).collect();
-    let bad = ArticleInput { external_id: "bad-1".into(), text: "   ".into(), ..Default::default() };
+    let bad = ArticleInput {
+        external_id: "bad-1".into(),
+        text: "   ".into(),
+        ..Default::default()
+    };
     stream.insert(2, Some(bad));
     stream.insert(3, Some(articles[0].clone()));
     let acks = ingest_all(&mut server.ingest().await, stream).await;
@@ -71,8 +79,14 @@ async fn ingest_query_restart_and_query_again() {
         .expect("BadRequest detail");
     assert_eq!(bad_request.field_violations[0].field, "article.text");
     assert_eq!(acks[3].status, IngestStatus::Duplicate as i32);
-    assert_eq!(acks[3].article_id, acks[0].article_id, "a duplicate names the stored copy");
-    let created: Vec<_> = acks.iter().filter(|a| a.status == IngestStatus::Created as i32).collect();
+    assert_eq!(
+        acks[3].article_id, acks[0].article_id,
+        "a duplicate names the stored copy"
+    );
+    let created: Vec<_> = acks
+        .iter()
+        .filter(|a| a.status == IngestStatus::Created as i32)
+        .collect();
     assert_eq!(created.len(), n);
 
     // Every query RPC agrees with the acks.
@@ -80,7 +94,10 @@ async fn ingest_query_restart_and_query_again() {
     let mut stored = Vec::new();
     for ack in &created {
         let article = query
-            .get_article(GetArticleRequest { name: format!("articles/{}", ack.article_id), view: 0 })
+            .get_article(GetArticleRequest {
+                name: format!("articles/{}", ack.article_id),
+                view: 0,
+            })
             .await
             .expect("get article")
             .into_inner()
@@ -91,13 +108,21 @@ async fn ingest_query_restart_and_query_again() {
         assert_eq!(article.trade_facts.len() as i32, ack.trade_fact_count);
         assert_eq!(article.entities.len() as i32, ack.entity_count);
         let statements = query
-            .list_statements(ListStatementsRequest { article_id: ack.article_id.clone(), page_size: 1000, ..Default::default() })
+            .list_statements(ListStatementsRequest {
+                article_id: ack.article_id.clone(),
+                page_size: 1000,
+                ..Default::default()
+            })
             .await
             .expect("list statements")
             .into_inner();
         assert_eq!(statements.statements, article.statements);
         let facts = query
-            .list_trade_facts(ListTradeFactsRequest { article_id: ack.article_id.clone(), page_size: 1000, ..Default::default() })
+            .list_trade_facts(ListTradeFactsRequest {
+                article_id: ack.article_id.clone(),
+                page_size: 1000,
+                ..Default::default()
+            })
             .await
             .expect("list trade facts")
             .into_inner();
@@ -110,14 +135,26 @@ async fn ingest_query_restart_and_query_again() {
 
     let listed = list_all_articles(&server).await;
     assert_eq!(listed.len(), n, "paging returns each article once");
-    assert!(listed.iter().all(|a| a.text.is_empty()), "the BASIC view leaves the text out");
+    assert!(
+        listed.iter().all(|a| a.text.is_empty()),
+        "the BASIC view leaves the text out"
+    );
     let ids: Vec<&str> = listed.iter().map(|a| a.article_id.as_str()).collect();
     let acked: Vec<&str> = created.iter().map(|a| a.article_id.as_str()).collect();
     assert_eq!(ids, acked, "articles are listed in ingest order");
 
-    let entities = query.list_entities(ListEntitiesRequest { page_size: 1000, ..Default::default() }).await.expect("list entities").into_inner();
-    let distinct: std::collections::BTreeSet<&str> =
-        stored.iter().flat_map(|a| a.entities.iter().map(|e| e.entity_id.as_str())).collect();
+    let entities = query
+        .list_entities(ListEntitiesRequest {
+            page_size: 1000,
+            ..Default::default()
+        })
+        .await
+        .expect("list entities")
+        .into_inner();
+    let distinct: std::collections::BTreeSet<&str> = stored
+        .iter()
+        .flat_map(|a| a.entities.iter().map(|e| e.entity_id.as_str()))
+        .collect();
     assert_eq!(entities.entities.len(), distinct.len());
 
     server.stop().await;
@@ -127,7 +164,10 @@ async fn ingest_query_restart_and_query_again() {
     let mut query = server.query().await;
     for article in &stored {
         let again = query
-            .get_article(GetArticleRequest { name: article.name.clone(), view: ArticleView::Full as i32 })
+            .get_article(GetArticleRequest {
+                name: article.name.clone(),
+                view: ArticleView::Full as i32,
+            })
             .await
             .expect("get after restart")
             .into_inner()
@@ -135,9 +175,20 @@ async fn ingest_query_restart_and_query_again() {
             .expect("article");
         assert_eq!(&again, article);
     }
-    let acks = ingest_all(&mut server.ingest().await, articles.into_iter().map(Some).collect()).await;
-    assert!(acks.iter().all(|a| a.status == IngestStatus::Duplicate as i32));
-    assert_eq!(list_all_articles(&server).await.len(), n, "nothing stored twice");
+    let acks = ingest_all(
+        &mut server.ingest().await,
+        articles.into_iter().map(Some).collect(),
+    )
+    .await;
+    assert!(
+        acks.iter()
+            .all(|a| a.status == IngestStatus::Duplicate as i32)
+    );
+    assert_eq!(
+        list_all_articles(&server).await.len(),
+        n,
+        "nothing stored twice"
+    );
     server.stop().await;
 }
 
@@ -148,48 +199,102 @@ async fn bad_requests_get_invalid_argument_or_not_found() {
     let mut query = server.query().await;
 
     let missing = query
-        .get_article(GetArticleRequest { name: "articles/does-not-exist".into(), view: 0 })
+        .get_article(GetArticleRequest {
+            name: "articles/does-not-exist".into(),
+            view: 0,
+        })
         .await
         .expect_err("unknown article");
     assert_eq!(missing.code(), Code::NotFound);
 
-    let bad_name = query.get_article(GetArticleRequest { name: "nonsense".into(), view: 0 }).await.expect_err("bad name");
+    let bad_name = query
+        .get_article(GetArticleRequest {
+            name: "nonsense".into(),
+            view: 0,
+        })
+        .await
+        .expect_err("bad name");
     assert_eq!(bad_name.code(), Code::InvalidArgument);
-    let violations = bad_name.get_details_bad_request().expect("BadRequest").field_violations;
+    let violations = bad_name
+        .get_details_bad_request()
+        .expect("BadRequest")
+        .field_violations;
     assert_eq!(violations[0].field, "name");
 
     let negative = query
-        .list_statements(ListStatementsRequest { page_size: -1, ..Default::default() })
+        .list_statements(ListStatementsRequest {
+            page_size: -1,
+            ..Default::default()
+        })
         .await
         .expect_err("negative page size");
     assert_eq!(negative.code(), Code::InvalidArgument);
-    assert_eq!(negative.get_details_bad_request().expect("BadRequest").field_violations[0].field, "page_size");
+    assert_eq!(
+        negative
+            .get_details_bad_request()
+            .expect("BadRequest")
+            .field_violations[0]
+            .field,
+        "page_size"
+    );
 
     let tampered = query
-        .list_trade_facts(ListTradeFactsRequest { page_token: "AQIDBAUGBwgJCgsMDQ4PEA".into(), ..Default::default() })
+        .list_trade_facts(ListTradeFactsRequest {
+            page_token: "AQIDBAUGBwgJCgsMDQ4PEA".into(),
+            ..Default::default()
+        })
         .await
         .expect_err("tampered token");
     assert_eq!(tampered.code(), Code::InvalidArgument);
-    assert_eq!(tampered.get_details_bad_request().expect("BadRequest").field_violations[0].field, "page_token");
+    assert_eq!(
+        tampered
+            .get_details_bad_request()
+            .expect("BadRequest")
+            .field_violations[0]
+            .field,
+        "page_token"
+    );
 
     let country = query
-        .list_trade_facts(ListTradeFactsRequest { country_code: "Mexico".into(), hs_code_prefix: "08x".into(), ..Default::default() })
+        .list_trade_facts(ListTradeFactsRequest {
+            country_code: "Mexico".into(),
+            hs_code_prefix: "08x".into(),
+            ..Default::default()
+        })
         .await
         .expect_err("bad filters");
-    let fields: Vec<String> = country.get_details_bad_request().expect("BadRequest").field_violations.into_iter().map(|v| v.field).collect();
+    let fields: Vec<String> = country
+        .get_details_bad_request()
+        .expect("BadRequest")
+        .field_violations
+        .into_iter()
+        .map(|v| v.field)
+        .collect();
     assert_eq!(fields, ["country_code", "hs_code_prefix"]);
 
     // A token is only valid with the filters it was issued for.
     let mut ingest = server.ingest().await;
-    ingest_all(&mut ingest, fixture_articles().into_iter().map(Some).collect()).await;
+    ingest_all(
+        &mut ingest,
+        fixture_articles().into_iter().map(Some).collect(),
+    )
+    .await;
     let first = query
-        .list_articles(ListArticlesRequest { page_size: 1, ..Default::default() })
+        .list_articles(ListArticlesRequest {
+            page_size: 1,
+            ..Default::default()
+        })
         .await
         .expect("first page")
         .into_inner();
     assert!(!first.next_page_token.is_empty());
     let changed = query
-        .list_articles(ListArticlesRequest { page_size: 1, page_token: first.next_page_token, source: "Other".into(), ..Default::default() })
+        .list_articles(ListArticlesRequest {
+            page_size: 1,
+            page_token: first.next_page_token,
+            source: "Other".into(),
+            ..Default::default()
+        })
         .await
         .expect_err("filters changed under a token");
     assert_eq!(changed.code(), Code::InvalidArgument);

@@ -21,8 +21,16 @@ pub struct FieldError {
 
 impl FieldError {
     /// A field error.
-    pub fn new(field: impl Into<String>, description: impl Into<String>, reason: &'static str) -> Self {
-        Self { field: field.into(), description: description.into(), reason }
+    pub fn new(
+        field: impl Into<String>,
+        description: impl Into<String>,
+        reason: &'static str,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            description: description.into(),
+            reason,
+        }
     }
 }
 
@@ -47,17 +55,35 @@ pub fn invalid_argument(message: &str, violations: &[FieldError]) -> Status {
             .collect(),
     };
     let reason = violations.first().map_or("INVALID_ARGUMENT", |v| v.reason);
-    let info = ErrorInfo { reason: reason.to_owned(), domain: ERROR_DOMAIN.to_owned(), ..Default::default() };
-    let summary: Vec<String> = violations.iter().map(|v| format!("{} {}", v.field, v.description)).collect();
+    let info = ErrorInfo {
+        reason: reason.to_owned(),
+        domain: ERROR_DOMAIN.to_owned(),
+        ..Default::default()
+    };
+    let summary: Vec<String> = violations
+        .iter()
+        .map(|v| format!("{} {}", v.field, v.description))
+        .collect();
     Status {
         code: tonic::Code::InvalidArgument as i32,
         message: format!("{message}: {}", summary.join("; ")),
-        details: vec![pack("google.rpc.BadRequest", &bad_request), pack("google.rpc.ErrorInfo", &info)],
+        details: vec![
+            pack("google.rpc.BadRequest", &bad_request),
+            pack("google.rpc.ErrorInfo", &info),
+        ],
     }
 }
 
 /// A status with a code, a message and an `ErrorInfo` reason.
 pub fn with_reason(code: tonic::Code, message: &str, reason: &str) -> Status {
-    let info = ErrorInfo { reason: reason.to_owned(), domain: ERROR_DOMAIN.to_owned(), ..Default::default() };
-    Status { code: code as i32, message: message.to_owned(), details: vec![pack("google.rpc.ErrorInfo", &info)] }
+    let info = ErrorInfo {
+        reason: reason.to_owned(),
+        domain: ERROR_DOMAIN.to_owned(),
+        ..Default::default()
+    };
+    Status {
+        code: code as i32,
+        message: message.to_owned(),
+        details: vec![pack("google.rpc.ErrorInfo", &info)],
+    }
 }

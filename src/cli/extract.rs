@@ -1,11 +1,7 @@
 //! `newsfacts extract`: JSON lines in, JSON lines out, no server.
 
 use super::parse_article_line;
-use crate::api::{
-    google::rpc::Status,
-    status as rpc_status,
-    v1::AnalyzeArticleResponse,
-};
+use crate::api::{google::rpc::Status, status as rpc_status, v1::AnalyzeArticleResponse};
 use crate::pipeline::{ArticleLimits, validate::validate_article};
 use anyhow::Context;
 use clap::Args;
@@ -32,7 +28,9 @@ struct ErrorLine {
 /// not a valid ArticleInput prints `{"error": {...}}` in its place; the exit code is 0 as
 /// long as every line was answered.
 pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
-    let limits = ArticleLimits { max_text_bytes: args.max_article_bytes };
+    let limits = ArticleLimits {
+        max_text_bytes: args.max_article_bytes,
+    };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut errors = 0usize;
@@ -50,7 +48,8 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
         for_each_line(std::io::stdin().lock(), |line| answer(line, &mut out))?;
     } else {
         for path in &args.files {
-            let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+            let file = std::fs::File::open(path)
+                .with_context(|| format!("cannot open {}", path.display()))?;
             for_each_line(std::io::BufReader::new(file), |line| answer(line, &mut out))?;
         }
     }
@@ -63,11 +62,18 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
 
 /// Calls `f` with every non-blank line (without its line break), reading raw bytes so that
 /// invalid UTF-8 is reported per line instead of ending the run.
-fn for_each_line(mut reader: impl BufRead, mut f: impl FnMut(&[u8]) -> anyhow::Result<()>) -> anyhow::Result<()> {
+fn for_each_line(
+    mut reader: impl BufRead,
+    mut f: impl FnMut(&[u8]) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let mut buffer = Vec::new();
     loop {
         buffer.clear();
-        if reader.read_until(b'\n', &mut buffer).context("cannot read input")? == 0 {
+        if reader
+            .read_until(b'\n', &mut buffer)
+            .context("cannot read input")?
+            == 0
+        {
             return Ok(());
         }
         let line = buffer.trim_ascii();
@@ -81,7 +87,11 @@ fn analyze_line(line: &[u8], limits: ArticleLimits) -> Result<AnalyzeArticleResp
     let input = parse_article_line(line).map_err(|message| {
         rpc_status::invalid_argument(
             "invalid input line",
-            &[rpc_status::FieldError::new("article", message, "INVALID_JSON")],
+            &[rpc_status::FieldError::new(
+                "article",
+                message,
+                "INVALID_JSON",
+            )],
         )
     })?;
     let violations = validate_article(Some(&input), limits);
@@ -89,5 +99,7 @@ fn analyze_line(line: &[u8], limits: ArticleLimits) -> Result<AnalyzeArticleResp
         return Err(rpc_status::invalid_argument("invalid article", &violations));
     }
     let article = crate::extract::analyze(&input);
-    Ok(AnalyzeArticleResponse { article: Some(article) })
+    Ok(AnalyzeArticleResponse {
+        article: Some(article),
+    })
 }

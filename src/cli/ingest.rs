@@ -1,7 +1,9 @@
 //! `newsfacts ingest`: streams JSON lines to a server over one bidi stream, with progress.
 
 use super::parse_article_line;
-use crate::api::v1::{IngestArticlesRequest, IngestStatus, ingest_service_client::IngestServiceClient};
+use crate::api::v1::{
+    IngestArticlesRequest, IngestStatus, ingest_service_client::IngestServiceClient,
+};
 use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -14,7 +16,11 @@ use tokio_stream::wrappers::ReceiverStream;
 #[derive(Debug, Args)]
 pub struct IngestArgs {
     /// Server address, e.g. `http://127.0.0.1:50051`.
-    #[arg(long, env = "NEWSFACTS_SERVER", default_value = "http://127.0.0.1:50051")]
+    #[arg(
+        long,
+        env = "NEWSFACTS_SERVER",
+        default_value = "http://127.0.0.1:50051"
+    )]
     pub server: String,
     /// Files of ArticleInput JSON lines (proto3 JSON mapping).
     #[arg(required = true)]
@@ -51,14 +57,22 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
 }
 
 async fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
-    let server = if args.server.contains("://") { args.server.clone() } else { format!("http://{}", args.server) };
+    let server = if args.server.contains("://") {
+        args.server.clone()
+    } else {
+        format!("http://{}", args.server)
+    };
     let mut client = IngestServiceClient::connect(server.clone())
         .await
         .with_context(|| format!("cannot connect to {server}"))?
         .max_decoding_message_size(args.max_message_bytes)
         .max_encoding_message_size(args.max_message_bytes);
 
-    let progress = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new_spinner() };
+    let progress = if args.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new_spinner()
+    };
     progress.set_style(
         ProgressStyle::with_template("{spinner} {pos} articles · {per_sec} · {elapsed} · {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
@@ -69,10 +83,14 @@ async fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let files = args.files.clone();
     let reader_progress = progress.clone();
     // Reading files is blocking I/O: a thread of its own feeds the stream.
-    let reader = tokio::task::spawn_blocking(move || read_files(&files, &requests, &reader_progress));
+    let reader =
+        tokio::task::spawn_blocking(move || read_files(&files, &requests, &reader_progress));
 
     let started = Instant::now();
-    let mut acks = client.ingest_articles(ReceiverStream::new(receiver)).await?.into_inner();
+    let mut acks = client
+        .ingest_articles(ReceiverStream::new(receiver))
+        .await?
+        .into_inner();
     let mut tally = Tally::default();
     let stream_result = loop {
         match acks.message().await {
@@ -83,7 +101,10 @@ async fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
                     _ => {
                         tally.rejected += 1;
                         let reason = ack.error.map(|e| e.message).unwrap_or_default();
-                        progress.println(format!("rejected #{} {}: {reason}", ack.sequence, ack.external_id));
+                        progress.println(format!(
+                            "rejected #{} {}: {reason}",
+                            ack.sequence, ack.external_id
+                        ));
                     }
                 }
                 progress.inc(1);
@@ -124,13 +145,18 @@ fn read_files(
 ) -> anyhow::Result<u64> {
     let mut unreadable = 0;
     for path in files {
-        let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        let file =
+            std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
         let mut reader = std::io::BufReader::new(file);
         let mut buffer = Vec::new();
         let mut line_number = 0u64;
         loop {
             buffer.clear();
-            if reader.read_until(b'\n', &mut buffer).with_context(|| format!("cannot read {}", path.display()))? == 0 {
+            if reader
+                .read_until(b'\n', &mut buffer)
+                .with_context(|| format!("cannot read {}", path.display()))?
+                == 0
+            {
                 break;
             }
             line_number += 1;
@@ -140,7 +166,12 @@ fn read_files(
             }
             match parse_article_line(line) {
                 Ok(article) => {
-                    if requests.blocking_send(IngestArticlesRequest { article: Some(article) }).is_err() {
+                    if requests
+                        .blocking_send(IngestArticlesRequest {
+                            article: Some(article),
+                        })
+                        .is_err()
+                    {
                         return Ok(unreadable); // the stream ended; the caller reports why
                     }
                 }

@@ -13,7 +13,11 @@ pub struct ServeArgs {
     #[arg(long, env = "NEWSFACTS_LISTEN", default_value = "127.0.0.1:50051")]
     pub listen: SocketAddr,
     /// Store: `sqlite://PATH` (embedded, created if missing) or `postgres://USER@HOST/DB`.
-    #[arg(long, env = "NEWSFACTS_DATABASE_URL", default_value = "sqlite://newsfacts.db")]
+    #[arg(
+        long,
+        env = "NEWSFACTS_DATABASE_URL",
+        default_value = "sqlite://newsfacts.db"
+    )]
     pub database_url: String,
     /// Largest article text accepted, in bytes.
     #[arg(long, env = "NEWSFACTS_MAX_ARTICLE_BYTES", default_value_t = 1024 * 1024)]
@@ -34,18 +38,27 @@ pub struct ServeArgs {
     #[arg(long, env = "NEWSFACTS_STREAM_WINDOW", default_value_t = 256)]
     pub stream_window: usize,
     /// Most concurrent calls on one connection.
-    #[arg(long, env = "NEWSFACTS_CONCURRENCY_PER_CONNECTION", default_value_t = 256)]
+    #[arg(
+        long,
+        env = "NEWSFACTS_CONCURRENCY_PER_CONNECTION",
+        default_value_t = 256
+    )]
     pub concurrency_per_connection: usize,
     /// Seconds between reporting NOT_SERVING and draining, on SIGTERM or SIGINT.
     #[arg(long, env = "NEWSFACTS_DRAIN_SECONDS", default_value_t = 2.0)]
     pub drain_seconds: f64,
     /// Longest wait, in seconds, for open calls to finish when shutting down.
-    #[arg(long, env = "NEWSFACTS_SHUTDOWN_TIMEOUT_SECONDS", default_value_t = 30.0)]
+    #[arg(
+        long,
+        env = "NEWSFACTS_SHUTDOWN_TIMEOUT_SECONDS",
+        default_value_t = 30.0
+    )]
     pub shutdown_timeout_seconds: f64,
 }
 
 fn seconds(flag: &str, value: f64) -> anyhow::Result<Duration> {
-    Duration::try_from_secs_f64(value).with_context(|| format!("--{flag} must be a non-negative number of seconds"))
+    Duration::try_from_secs_f64(value)
+        .with_context(|| format!("--{flag} must be a non-negative number of seconds"))
 }
 
 impl ServeArgs {
@@ -57,7 +70,9 @@ impl ServeArgs {
             shutdown_timeout: seconds("shutdown-timeout-seconds", self.shutdown_timeout_seconds)?,
             concurrency_per_connection: self.concurrency_per_connection,
             pipeline: PipelineConfig {
-                limits: ArticleLimits { max_text_bytes: self.max_article_bytes },
+                limits: ArticleLimits {
+                    max_text_bytes: self.max_article_bytes,
+                },
                 max_batch: self.max_batch,
                 commit_queue: self.commit_queue,
                 committers: self.committers.unwrap_or(if postgres { 4 } else { 1 }),

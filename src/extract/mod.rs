@@ -21,5 +21,8 @@ pub fn analyze(input: &ArticleInput) -> Article {
 /// Lowercase hex SHA-256 of the UTF-8 text.
 pub fn content_sha256(text: &str) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

@@ -41,7 +41,10 @@ impl CommitQueue {
     /// room when the queue is full, which pushes back on the streams feeding it.
     pub(super) async fn commit(&self, article: Article) -> Result<InsertOutcome, PipelineError> {
         let (reply, outcome) = oneshot::channel();
-        self.sender.send(CommitJob { article, reply }).await.map_err(|_| PipelineError::ShuttingDown)?;
+        self.sender
+            .send(CommitJob { article, reply })
+            .await
+            .map_err(|_| PipelineError::ShuttingDown)?;
         match outcome.await {
             Ok(Ok(outcome)) => Ok(outcome),
             Ok(Err(error)) => Err(PipelineError::Store(error)),
@@ -72,9 +75,11 @@ impl Committer {
     }
 
     async fn commit_batch(&self, jobs: Vec<CommitJob>) {
-        let (articles, replies): (Vec<_>, Vec<_>) = jobs.into_iter().map(|j| (j.article, j.reply)).unzip();
+        let (articles, replies): (Vec<_>, Vec<_>) =
+            jobs.into_iter().map(|j| (j.article, j.reply)).unzip();
         let span = tracing::debug_span!("commit", articles = articles.len());
-        let result = tracing::Instrument::instrument(self.store.insert_articles(articles), span).await;
+        let result =
+            tracing::Instrument::instrument(self.store.insert_articles(articles), span).await;
         match result {
             Ok(outcomes) => {
                 for (outcome, reply) in outcomes.into_iter().zip(replies) {

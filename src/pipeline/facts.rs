@@ -8,9 +8,9 @@ use tokio::sync::broadcast;
 #[derive(Debug, Clone, PartialEq)]
 pub enum FactEvent {
     /// A committed statement.
-    Statement(Statement),
+    Statement(Box<Statement>),
     /// A committed trade fact.
-    TradeFact(TradeFact),
+    TradeFact(Box<TradeFact>),
 }
 
 /// A broadcast channel of committed facts. Slow subscribers lag and are told so by the
@@ -39,10 +39,14 @@ impl FactBus {
         }
         for statement in &article.statements {
             // An error only means nobody listens right now.
-            let _ = self.sender.send(Arc::new(FactEvent::Statement(statement.clone())));
+            let _ = self
+                .sender
+                .send(Arc::new(FactEvent::Statement(Box::new(statement.clone()))));
         }
         for fact in &article.trade_facts {
-            let _ = self.sender.send(Arc::new(FactEvent::TradeFact(fact.clone())));
+            let _ = self
+                .sender
+                .send(Arc::new(FactEvent::TradeFact(Box::new(fact.clone()))));
         }
     }
 }

@@ -38,7 +38,13 @@ pub struct PipelineConfig {
 
 impl Default for PipelineConfig {
     fn default() -> Self {
-        Self { limits: ArticleLimits::default(), max_batch: 256, commit_queue: 1024, committers: 1, stream_window: 256 }
+        Self {
+            limits: ArticleLimits::default(),
+            max_batch: 256,
+            commit_queue: 1024,
+            committers: 1,
+            stream_window: 256,
+        }
     }
 }
 
@@ -72,10 +78,20 @@ pub struct Pipeline {
 impl Pipeline {
     /// Starts the committers over `store`. `shutdown` stops every ingest stream from reading
     /// further requests; what was read is still committed and acknowledged.
-    pub fn start(store: Arc<dyn Store>, config: PipelineConfig, shutdown: CancellationToken) -> Self {
+    pub fn start(
+        store: Arc<dyn Store>,
+        config: PipelineConfig,
+        shutdown: CancellationToken,
+    ) -> Self {
         let facts = FactBus::new(4096);
         let commits = CommitQueue::start(store.clone(), facts.clone(), &config);
-        Self { store, commits, facts, config, shutdown }
+        Self {
+            store,
+            commits,
+            facts,
+            config,
+            shutdown,
+        }
     }
 
     /// The bus on which committed facts are published.
@@ -101,7 +117,10 @@ impl Pipeline {
     ) -> Result<IngestArticlesResponse, PipelineError> {
         let violations = validate::validate_article(article.as_ref(), self.config.limits);
         let Some(input) = article.filter(|_| violations.is_empty()) else {
-            return Ok(rejected(String::new(), rpc_status::invalid_argument("invalid article", &violations)));
+            return Ok(rejected(
+                String::new(),
+                rpc_status::invalid_argument("invalid article", &violations),
+            ));
         };
         let key = idempotency_key(&input);
         if let Some(article_id) = self.store.find_article_id(&key).await? {
@@ -137,14 +156,21 @@ pub fn idempotency_key(input: &ArticleInput) -> String {
 
 /// Runs extraction on the blocking pool, so a long article never stalls the async threads.
 /// A panic inside extraction becomes an INTERNAL status for that article alone.
-pub async fn analyze_off_thread(input: ArticleInput) -> Result<Article, crate::api::google::rpc::Status> {
+pub async fn analyze_off_thread(
+    input: ArticleInput,
+) -> Result<Article, crate::api::google::rpc::Status> {
     let span = tracing::debug_span!("analyze", bytes = input.text.len());
-    let task = tokio::task::spawn_blocking(move || span.in_scope(|| crate::extract::analyze(&input)));
+    let task =
+        tokio::task::spawn_blocking(move || span.in_scope(|| crate::extract::analyze(&input)));
     match task.instrument(tracing::Span::current()).await {
         Ok(article) => Ok(article),
         Err(join_error) => {
             tracing::error!(error = %join_error, "extraction failed");
-            Err(rpc_status::with_reason(tonic::Code::Internal, "extraction failed on this article", "EXTRACTION_FAILED"))
+            Err(rpc_status::with_reason(
+                tonic::Code::Internal,
+                "extraction failed on this article",
+                "EXTRACTION_FAILED",
+            ))
         }
     }
 }

@@ -14,6 +14,12 @@ pub const MAX_LABEL_BYTES: usize = 256;
 /// Longest short text field (title, source, url, language).
 pub const MAX_SHORT_FIELD_BYTES: usize = 4096;
 
+/// Whether a timestamp is in the range the protobuf spec allows (years 1 to 9999).
+pub fn is_valid_timestamp(ts: &pbjson_types::Timestamp) -> bool {
+    (MIN_TIMESTAMP_SECONDS..=MAX_TIMESTAMP_SECONDS).contains(&ts.seconds)
+        && (0..1_000_000_000).contains(&ts.nanos)
+}
+
 /// Limits applied to each article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ArticleLimits {
@@ -23,7 +29,9 @@ pub struct ArticleLimits {
 
 impl Default for ArticleLimits {
     fn default() -> Self {
-        Self { max_text_bytes: 1024 * 1024 }
+        Self {
+            max_text_bytes: 1024 * 1024,
+        }
     }
 }
 
@@ -35,26 +43,38 @@ pub fn validate_article(article: Option<&ArticleInput>, limits: ArticleLimits) -
     };
     let mut errors = Vec::new();
     if article.text.trim().is_empty() {
-        errors.push(FieldError::new("article.text", "must not be empty", "TEXT_EMPTY"));
+        errors.push(FieldError::new(
+            "article.text",
+            "must not be empty",
+            "TEXT_EMPTY",
+        ));
     } else if article.text.len() > limits.max_text_bytes {
         errors.push(FieldError::new(
             "article.text",
-            format!("is {} bytes; the limit is {} bytes", article.text.len(), limits.max_text_bytes),
+            format!(
+                "is {} bytes; the limit is {} bytes",
+                article.text.len(),
+                limits.max_text_bytes
+            ),
             "ARTICLE_TOO_LARGE",
         ));
     } else if article.text.contains('\0') {
-        errors.push(FieldError::new("article.text", "must not contain NUL characters", "TEXT_HAS_NUL"));
+        errors.push(FieldError::new(
+            "article.text",
+            "must not contain NUL characters",
+            "TEXT_HAS_NUL",
+        ));
     }
-    if let Some(ts) = &article.published_at {
-        if !(MIN_TIMESTAMP_SECONDS..=MAX_TIMESTAMP_SECONDS).contains(&ts.seconds)
-            || !(0..1_000_000_000).contains(&ts.nanos)
-        {
-            errors.push(FieldError::new(
-                "article.published_at",
-                "must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z with nanos in 0..1e9",
-                "TIMESTAMP_OUT_OF_RANGE",
-            ));
-        }
+    if article
+        .published_at
+        .as_ref()
+        .is_some_and(|ts| !is_valid_timestamp(ts))
+    {
+        errors.push(FieldError::new(
+            "article.published_at",
+            "must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z with nanos in 0..1e9",
+            "TIMESTAMP_OUT_OF_RANGE",
+        ));
     }
     if article.external_id.len() > MAX_EXTERNAL_ID_BYTES {
         errors.push(FieldError::new(
@@ -79,7 +99,10 @@ pub fn validate_article(article: Option<&ArticleInput>, limits: ArticleLimits) -
     }
     let bad_label = |s: &String| s.len() > MAX_LABEL_BYTES || s.contains('\0');
     if article.labels.len() > MAX_LABELS
-        || article.labels.iter().any(|(k, v)| k.is_empty() || bad_label(k) || bad_label(v))
+        || article
+            .labels
+            .iter()
+            .any(|(k, v)| k.is_empty() || bad_label(k) || bad_label(v))
     {
         errors.push(FieldError::new(
             "article.labels",
@@ -97,7 +120,10 @@ mod tests {
     use super::*;
 
     fn article(text: &str) -> ArticleInput {
-        ArticleInput { text: text.to_owned(), ..Default::default() }
+        ArticleInput {
+            text: text.to_owned(),
+            ..Default::default()
+        }
     }
 
     fn fields(errors: &[FieldError]) -> Vec<&str> {
@@ -106,14 +132,35 @@ mod tests {
 
     #[test]
     fn accepts_a_plain_article() {
-        assert!(validate_article(Some(&article("LIMA, May 2 - Peru said.")), ArticleLimits::default()).is_empty());
+        assert!(
+            validate_article(
+                Some(&article("LIMA, May 2 - Peru said.")),
+                ArticleLimits::default()
+            )
+            .is_empty()
+        );
     }
 
     #[test]
     fn rejects_missing_empty_and_blank_text() {
-        assert_eq!(fields(&validate_article(None, ArticleLimits::default())), ["article"]);
-        assert_eq!(fields(&validate_article(Some(&article("")), ArticleLimits::default())), ["article.text"]);
-        assert_eq!(fields(&validate_article(Some(&article(" \n\t ")), ArticleLimits::default())), ["article.text"]);
+        assert_eq!(
+            fields(&validate_article(None, ArticleLimits::default())),
+            ["article"]
+        );
+        assert_eq!(
+            fields(&validate_article(
+                Some(&article("")),
+                ArticleLimits::default()
+            )),
+            ["article.text"]
+        );
+        assert_eq!(
+            fields(&validate_article(
+                Some(&article(" \n\t ")),
+                ArticleLimits::default()
+            )),
+            ["article.text"]
+        );
     }
 
     #[test]
@@ -127,11 +174,26 @@ mod tests {
     #[test]
     fn rejects_timestamps_out_of_range() {
         let mut a = article("text");
-        a.published_at = Some(pbjson_types::Timestamp { seconds: MAX_TIMESTAMP_SECONDS + 1, nanos: 0 });
-        assert_eq!(fields(&validate_article(Some(&a), ArticleLimits::default())), ["article.published_at"]);
-        a.published_at = Some(pbjson_types::Timestamp { seconds: 0, nanos: -1 });
-        assert_eq!(fields(&validate_article(Some(&a), ArticleLimits::default())), ["article.published_at"]);
-        a.published_at = Some(pbjson_types::Timestamp { seconds: MAX_TIMESTAMP_SECONDS, nanos: 999_999_999 });
+        a.published_at = Some(pbjson_types::Timestamp {
+            seconds: MAX_TIMESTAMP_SECONDS + 1,
+            nanos: 0,
+        });
+        assert_eq!(
+            fields(&validate_article(Some(&a), ArticleLimits::default())),
+            ["article.published_at"]
+        );
+        a.published_at = Some(pbjson_types::Timestamp {
+            seconds: 0,
+            nanos: -1,
+        });
+        assert_eq!(
+            fields(&validate_article(Some(&a), ArticleLimits::default())),
+            ["article.published_at"]
+        );
+        a.published_at = Some(pbjson_types::Timestamp {
+            seconds: MAX_TIMESTAMP_SECONDS,
+            nanos: 999_999_999,
+        });
         assert!(validate_article(Some(&a), ArticleLimits::default()).is_empty());
     }
 

@@ -55,14 +55,26 @@ fn with_info(code: Code, message: String, reason: &str, retry: bool) -> Status {
 
 fn store_status(error: &StoreError) -> Status {
     match error {
-        StoreError::Unavailable(_) => with_info(Code::Unavailable, error.to_string(), "STORE_UNAVAILABLE", true),
-        StoreError::InvalidPageKey(_) => {
-            ApiError::field("page_token", "is not a token this server issued for these filters", "INVALID_PAGE_TOKEN")
-                .into()
-        }
+        StoreError::Unavailable(_) => with_info(
+            Code::Unavailable,
+            error.to_string(),
+            "STORE_UNAVAILABLE",
+            true,
+        ),
+        StoreError::InvalidPageKey(_) => ApiError::field(
+            "page_token",
+            "is not a token this server issued for these filters",
+            "INVALID_PAGE_TOKEN",
+        )
+        .into(),
         _ => {
             tracing::error!(%error, "store error");
-            with_info(Code::Internal, "internal storage error".to_owned(), "STORE_ERROR", false)
+            with_info(
+                Code::Internal,
+                "internal storage error".to_owned(),
+                "STORE_ERROR",
+                false,
+            )
         }
     }
 }
@@ -70,7 +82,10 @@ fn store_status(error: &StoreError) -> Status {
 impl From<ApiError> for Status {
     fn from(error: ApiError) -> Self {
         match error {
-            ApiError::InvalidArgument { message, violations } => {
+            ApiError::InvalidArgument {
+                message,
+                violations,
+            } => {
                 let mut details = ErrorDetails::new();
                 for v in &violations {
                     details.add_bad_request_violation(v.field.clone(), v.description.clone());
@@ -79,7 +94,12 @@ impl From<ApiError> for Status {
                 details.set_error_info(reason, ERROR_DOMAIN, []);
                 Status::with_error_details(Code::InvalidArgument, message, details)
             }
-            ApiError::NotFound(what) => with_info(Code::NotFound, format!("{what} not found"), "NOT_FOUND", false),
+            ApiError::NotFound(what) => with_info(
+                Code::NotFound,
+                format!("{what} not found"),
+                "NOT_FOUND",
+                false,
+            ),
             ApiError::Store(error) => store_status(&error),
             ApiError::Pipeline(PipelineError::Store(error)) => store_status(&error),
             ApiError::Pipeline(PipelineError::ShuttingDown) => with_info(
@@ -88,7 +108,12 @@ impl From<ApiError> for Status {
                 "SHUTTING_DOWN",
                 true,
             ),
-            ApiError::Lagged(n) => with_info(Code::ResourceExhausted, ApiError::Lagged(n).to_string(), "WATCH_LAGGED", true),
+            ApiError::Lagged(n) => with_info(
+                Code::ResourceExhausted,
+                ApiError::Lagged(n).to_string(),
+                "WATCH_LAGGED",
+                true,
+            ),
         }
     }
 }

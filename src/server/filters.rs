@@ -3,8 +3,8 @@
 use super::error::ApiError;
 use crate::api::status::FieldError;
 use crate::api::v1::{
-    EntityType, ListArticlesRequest, ListEntitiesRequest, ListStatementsRequest, ListTradeFactsRequest,
-    StatementKind, TradeFactKind, WatchFactsRequest,
+    EntityType, ListArticlesRequest, ListEntitiesRequest, ListStatementsRequest,
+    ListTradeFactsRequest, StatementKind, TradeFactKind, WatchFactsRequest,
 };
 use crate::store::{ArticleFilter, EntityFilter, StatementFilter, TradeFactFilter};
 
@@ -17,7 +17,11 @@ struct Checker {
 impl Checker {
     fn text(&mut self, field: &str, value: &str) -> Option<String> {
         if value.len() > 1024 {
-            self.violations.push(FieldError::new(field, "must be at most 1024 bytes", "FILTER_TOO_LONG"));
+            self.violations.push(FieldError::new(
+                field,
+                "must be at most 1024 bytes",
+                "FILTER_TOO_LONG",
+            ));
             return None;
         }
         (!value.is_empty()).then(|| value.to_owned())
@@ -47,14 +51,22 @@ impl Checker {
         if value.len() <= 10 && value.bytes().all(|b| b.is_ascii_digit()) {
             Some(value.to_owned())
         } else {
-            self.violations.push(FieldError::new(field, "must be 1 to 10 digits, e.g. \"0804\"", "INVALID_HS_CODE"));
+            self.violations.push(FieldError::new(
+                field,
+                "must be 1 to 10 digits, e.g. \"0804\"",
+                "INVALID_HS_CODE",
+            ));
             None
         }
     }
 
     fn enum_value(&mut self, field: &str, value: i32, known: bool) -> Option<i32> {
         if !known {
-            self.violations.push(FieldError::new(field, format!("{value} is not a known value"), "INVALID_ENUM_VALUE"));
+            self.violations.push(FieldError::new(
+                field,
+                format!("{value} is not a known value"),
+                "INVALID_ENUM_VALUE",
+            ));
             return None;
         }
         (value != 0).then_some(value)
@@ -62,9 +74,12 @@ impl Checker {
 
     fn micros(&mut self, field: &str, ts: Option<&pbjson_types::Timestamp>) -> Option<i64> {
         let ts = ts?;
-        let valid = (-62_135_596_800..=253_402_300_799).contains(&ts.seconds) && (0..1_000_000_000).contains(&ts.nanos);
-        if !valid {
-            self.violations.push(FieldError::new(field, "is not a valid timestamp", "INVALID_TIMESTAMP"));
+        if !crate::pipeline::validate::is_valid_timestamp(ts) {
+            self.violations.push(FieldError::new(
+                field,
+                "is not a valid timestamp",
+                "INVALID_TIMESTAMP",
+            ));
             return None;
         }
         Some(ts.seconds * 1_000_000 + i64::from(ts.nanos / 1000))
@@ -74,7 +89,10 @@ impl Checker {
         if self.violations.is_empty() {
             Ok(value)
         } else {
-            Err(ApiError::InvalidArgument { message: "invalid request".to_owned(), violations: self.violations })
+            Err(ApiError::InvalidArgument {
+                message: "invalid request".to_owned(),
+                violations: self.violations,
+            })
         }
     }
 }
@@ -99,7 +117,11 @@ pub fn statement_filter(request: &ListStatementsRequest) -> Result<StatementFilt
         article_id: c.text("article_id", &request.article_id),
         mentions_entity_id: c.text("mentions_entity_id", &request.mentions_entity_id),
         query: c.text("query", &request.query),
-        kind: c.enum_value("kind", request.kind, StatementKind::try_from(request.kind).is_ok()),
+        kind: c.enum_value(
+            "kind",
+            request.kind,
+            StatementKind::try_from(request.kind).is_ok(),
+        ),
         published_after_micros: c.micros("published_after", request.published_after.as_ref()),
         published_before_micros: c.micros("published_before", request.published_before.as_ref()),
     };
@@ -110,7 +132,11 @@ pub fn statement_filter(request: &ListStatementsRequest) -> Result<StatementFilt
 pub fn trade_fact_filter(request: &ListTradeFactsRequest) -> Result<TradeFactFilter, ApiError> {
     let mut c = Checker::default();
     let filter = TradeFactFilter {
-        kind: c.enum_value("kind", request.kind, TradeFactKind::try_from(request.kind).is_ok()),
+        kind: c.enum_value(
+            "kind",
+            request.kind,
+            TradeFactKind::try_from(request.kind).is_ok(),
+        ),
         country_code: c.country("country_code", &request.country_code),
         partner_country_code: c.country("partner_country_code", &request.partner_country_code),
         exporter: c.country("exporter", &request.exporter),
@@ -128,7 +154,11 @@ pub fn trade_fact_filter(request: &ListTradeFactsRequest) -> Result<TradeFactFil
 pub fn entity_filter(request: &ListEntitiesRequest) -> Result<EntityFilter, ApiError> {
     let mut c = Checker::default();
     let filter = EntityFilter {
-        entity_type: c.enum_value("type", request.r#type, EntityType::try_from(request.r#type).is_ok()),
+        entity_type: c.enum_value(
+            "type",
+            request.r#type,
+            EntityType::try_from(request.r#type).is_ok(),
+        ),
         name_prefix: c.text("query", &request.query),
     };
     c.finish(filter)
@@ -145,7 +175,11 @@ pub fn watch_filters(
             speaker: c.text("statements.speaker", &f.speaker),
             mentions_entity_id: c.text("statements.mentions_entity_id", &f.mentions_entity_id),
             query: c.text("statements.query", &f.query),
-            kind: c.enum_value("statements.kind", f.kind, StatementKind::try_from(f.kind).is_ok()),
+            kind: c.enum_value(
+                "statements.kind",
+                f.kind,
+                StatementKind::try_from(f.kind).is_ok(),
+            ),
             ..Default::default()
         }),
         (None, true) => Some(StatementFilter::default()),
@@ -153,9 +187,14 @@ pub fn watch_filters(
     };
     let trade_facts = match (&request.trade_facts, both) {
         (Some(f), _) => Some(TradeFactFilter {
-            kind: c.enum_value("trade_facts.kind", f.kind, TradeFactKind::try_from(f.kind).is_ok()),
+            kind: c.enum_value(
+                "trade_facts.kind",
+                f.kind,
+                TradeFactKind::try_from(f.kind).is_ok(),
+            ),
             country_code: c.country("trade_facts.country_code", &f.country_code),
-            partner_country_code: c.country("trade_facts.partner_country_code", &f.partner_country_code),
+            partner_country_code: c
+                .country("trade_facts.partner_country_code", &f.partner_country_code),
             exporter: c.country("trade_facts.exporter", &f.exporter),
             importer: c.country("trade_facts.importer", &f.importer),
             hs_code_prefix: c.hs_prefix("trade_facts.hs_code_prefix", &f.hs_code_prefix),

@@ -50,12 +50,18 @@ impl IngestService for IngestApi {
         let input = match request.article {
             Some(input) if violations.is_empty() => input,
             _ => {
-                return Err(ApiError::InvalidArgument { message: "invalid article".to_owned(), violations }.into());
+                return Err(ApiError::InvalidArgument {
+                    message: "invalid article".to_owned(),
+                    violations,
+                }
+                .into());
             }
         };
-        let article = analyze_off_thread(input).await.map_err(|status| {
-            Status::new(tonic::Code::from_i32(status.code), status.message)
-        })?;
-        Ok(Response::new(AnalyzeArticleResponse { article: Some(article) }))
+        let article = analyze_off_thread(input)
+            .await
+            .map_err(|status| Status::new(tonic::Code::from_i32(status.code), status.message))?;
+        Ok(Response::new(AnalyzeArticleResponse {
+            article: Some(article),
+        }))
     }
 }

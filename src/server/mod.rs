@@ -12,7 +12,9 @@ pub use error::ApiError;
 pub use ingest::IngestApi;
 pub use query::QueryApi;
 
-use crate::api::v1::{ingest_service_server::IngestServiceServer, query_service_server::QueryServiceServer};
+use crate::api::v1::{
+    ingest_service_server::IngestServiceServer, query_service_server::QueryServiceServer,
+};
 use crate::pipeline::{Pipeline, PipelineConfig};
 use crate::store::Store;
 use std::{future::Future, sync::Arc, time::Duration};
@@ -60,7 +62,9 @@ impl Default for ServerConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// An article at the size limit would not fit in a message.
-    #[error("max message size ({message} bytes) must exceed the max article size ({article} bytes) by at least 64 KiB")]
+    #[error(
+        "max message size ({message} bytes) must exceed the max article size ({article} bytes) by at least 64 KiB"
+    )]
     MessageTooSmall {
         /// The message limit.
         message: usize,
@@ -74,7 +78,10 @@ impl ServerConfig {
     pub fn validate(&self) -> Result<(), ConfigError> {
         let article = self.pipeline.limits.max_text_bytes;
         if self.max_message_bytes < article.saturating_add(64 * 1024) {
-            return Err(ConfigError::MessageTooSmall { message: self.max_message_bytes, article });
+            return Err(ConfigError::MessageTooSmall {
+                message: self.max_message_bytes,
+                article,
+            });
         }
         Ok(())
     }
@@ -94,7 +101,11 @@ pub enum ServeError {
     Transport(#[from] tonic::transport::Error),
 }
 
-const SERVICE_NAMES: [&str; 3] = ["", "newsfacts.v1.IngestService", "newsfacts.v1.QueryService"];
+const SERVICE_NAMES: [&str; 3] = [
+    "",
+    "newsfacts.v1.IngestService",
+    "newsfacts.v1.QueryService",
+];
 
 /// Serves the API on `listener` until `shutdown` resolves, then: health NOT_SERVING, a drain
 /// period, ingest streams stop reading and finish the acks of what they read, watches end,
@@ -117,17 +128,23 @@ pub async fn serve(
         .send_compressed(CompressionEncoding::Zstd)
         .max_decoding_message_size(limit)
         .max_encoding_message_size(limit);
-    let query = QueryServiceServer::new(QueryApi::new(store, pipeline.facts().clone(), stop_work.clone()))
-        .accept_compressed(CompressionEncoding::Gzip)
-        .accept_compressed(CompressionEncoding::Zstd)
-        .send_compressed(CompressionEncoding::Gzip)
-        .send_compressed(CompressionEncoding::Zstd)
-        .max_decoding_message_size(limit)
-        .max_encoding_message_size(limit);
+    let query = QueryServiceServer::new(QueryApi::new(
+        store,
+        pipeline.facts().clone(),
+        stop_work.clone(),
+    ))
+    .accept_compressed(CompressionEncoding::Gzip)
+    .accept_compressed(CompressionEncoding::Zstd)
+    .send_compressed(CompressionEncoding::Gzip)
+    .send_compressed(CompressionEncoding::Zstd)
+    .max_decoding_message_size(limit)
+    .max_encoding_message_size(limit);
 
     let (health_reporter, health) = tonic_health::server::health_reporter();
     for name in SERVICE_NAMES {
-        health_reporter.set_service_status(name, ServingStatus::Serving).await;
+        health_reporter
+            .set_service_status(name, ServingStatus::Serving)
+            .await;
     }
     let reflection = || {
         tonic_reflection::server::Builder::configure()
@@ -145,7 +162,9 @@ pub async fn serve(
         shutdown.await;
         tracing::info!("shutting down: reporting NOT_SERVING");
         for name in SERVICE_NAMES {
-            health_reporter.set_service_status(name, ServingStatus::NotServing).await;
+            health_reporter
+                .set_service_status(name, ServingStatus::NotServing)
+                .await;
         }
         tokio::time::sleep(drain_period).await;
         tracing::info!("draining open calls");
@@ -165,7 +184,10 @@ pub async fn serve(
         .add_service(reflection_v1alpha)
         .add_service(ingest)
         .add_service(query)
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), drain_now.clone().cancelled_owned());
+        .serve_with_incoming_shutdown(
+            TcpListenerStream::new(listener),
+            drain_now.clone().cancelled_owned(),
+        );
     tokio::pin!(server);
     tokio::select! {
         result = &mut server => result?,

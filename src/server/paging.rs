@@ -28,19 +28,35 @@ fn digest8(parts: &[&[u8]]) -> [u8; 8] {
 
 /// Builds the store's page request from `page_size` and `page_token`. `filters` is a stable
 /// encoding of the request's filters (the request with its paging fields cleared).
-pub fn page_request(page_size: i32, page_token: &str, filters: &[u8]) -> Result<PageRequest, ApiError> {
+pub fn page_request(
+    page_size: i32,
+    page_token: &str,
+    filters: &[u8],
+) -> Result<PageRequest, ApiError> {
     let limit = match page_size {
-        n if n < 0 => return Err(ApiError::field("page_size", "must not be negative", "INVALID_PAGE_SIZE")),
+        n if n < 0 => {
+            return Err(ApiError::field(
+                "page_size",
+                "must not be negative",
+                "INVALID_PAGE_SIZE",
+            ));
+        }
         0 => DEFAULT_PAGE_SIZE,
         n => (n as usize).min(MAX_PAGE_SIZE),
     };
-    let after = if page_token.is_empty() { None } else { Some(decode_token(page_token, filters)?) };
+    let after = if page_token.is_empty() {
+        None
+    } else {
+        Some(decode_token(page_token, filters)?)
+    };
     Ok(PageRequest { after, limit })
 }
 
 /// The token for the page after `next_after`, or empty on the last page.
 pub fn next_page_token(next_after: Option<&str>, filters: &[u8]) -> String {
-    let Some(key) = next_after else { return String::new() };
+    let Some(key) = next_after else {
+        return String::new();
+    };
     let filter_hash = digest8(&[filters]);
     let mut bytes = Vec::with_capacity(1 + 8 + 2 + key.len() + 8);
     bytes.push(TOKEN_VERSION);
@@ -53,7 +69,13 @@ pub fn next_page_token(next_after: Option<&str>, filters: &[u8]) -> String {
 }
 
 fn decode_token(token: &str, filters: &[u8]) -> Result<String, ApiError> {
-    let invalid = || ApiError::field("page_token", "is not a token this server issued", "INVALID_PAGE_TOKEN");
+    let invalid = || {
+        ApiError::field(
+            "page_token",
+            "is not a token this server issued",
+            "INVALID_PAGE_TOKEN",
+        )
+    };
     let bytes = URL_SAFE_NO_PAD.decode(token).map_err(|_| invalid())?;
     if bytes.len() < 1 + 8 + 2 + 8 || bytes[0] != TOKEN_VERSION {
         return Err(invalid());
@@ -63,7 +85,10 @@ fn decode_token(token: &str, filters: &[u8]) -> Result<String, ApiError> {
         return Err(invalid());
     }
     let key_len = u16::from_le_bytes([body[9], body[10]]) as usize;
-    let key = body.get(11..).filter(|k| k.len() == key_len).ok_or_else(invalid)?;
+    let key = body
+        .get(11..)
+        .filter(|k| k.len() == key_len)
+        .ok_or_else(invalid)?;
     if body[1..9] != digest8(&[filters]) {
         return Err(ApiError::field(
             "page_token",
@@ -80,8 +105,14 @@ mod tests {
 
     #[test]
     fn page_size_defaults_clamps_and_rejects_negative() {
-        assert_eq!(page_request(0, "", b"").map(|p| p.limit).ok(), Some(DEFAULT_PAGE_SIZE));
-        assert_eq!(page_request(5000, "", b"").map(|p| p.limit).ok(), Some(MAX_PAGE_SIZE));
+        assert_eq!(
+            page_request(0, "", b"").map(|p| p.limit).ok(),
+            Some(DEFAULT_PAGE_SIZE)
+        );
+        assert_eq!(
+            page_request(5000, "", b"").map(|p| p.limit).ok(),
+            Some(MAX_PAGE_SIZE)
+        );
         assert_eq!(page_request(7, "", b"").map(|p| p.limit).ok(), Some(7));
         assert!(page_request(-1, "", b"").is_err());
     }
@@ -89,7 +120,12 @@ mod tests {
     #[test]
     fn tokens_round_trip_only_with_the_same_filters() {
         let token = next_page_token(Some("42"), b"filters");
-        assert_eq!(page_request(10, &token, b"filters").ok().and_then(|p| p.after), Some("42".into()));
+        assert_eq!(
+            page_request(10, &token, b"filters")
+                .ok()
+                .and_then(|p| p.after),
+            Some("42".into())
+        );
         assert!(page_request(10, &token, b"other").is_err());
         assert_eq!(next_page_token(None, b"filters"), "");
     }

@@ -27,7 +27,11 @@ pub struct QueryApi {
 impl QueryApi {
     /// A query service over `store`, watching `facts`; watches end when `shutdown` fires.
     pub fn new(store: Arc<dyn Store>, facts: FactBus, shutdown: CancellationToken) -> Self {
-        Self { store, facts, shutdown }
+        Self {
+            store,
+            facts,
+            shutdown,
+        }
     }
 }
 
@@ -42,7 +46,11 @@ fn view_or(view: i32, default: ArticleView) -> Result<ArticleView, ApiError> {
     match ArticleView::try_from(view) {
         Ok(ArticleView::Unspecified) => Ok(default),
         Ok(view) => Ok(view),
-        Err(_) => Err(ApiError::field("view", format!("{view} is not a known value"), "INVALID_ENUM_VALUE")),
+        Err(_) => Err(ApiError::field(
+            "view",
+            format!("{view} is not a known value"),
+            "INVALID_ENUM_VALUE",
+        )),
     }
 }
 
@@ -57,7 +65,10 @@ type WatchStream = Pin<Box<dyn Stream<Item = Result<WatchFactsResponse, Status>>
 #[tonic::async_trait]
 impl QueryService for QueryApi {
     #[tracing::instrument(skip_all, fields(name = %request.get_ref().name))]
-    async fn get_article(&self, request: Request<GetArticleRequest>) -> Result<Response<GetArticleResponse>, Status> {
+    async fn get_article(
+        &self,
+        request: Request<GetArticleRequest>,
+    ) -> Result<Response<GetArticleResponse>, Status> {
         let request = request.into_inner();
         let article_id = article_id_from_name(&request.name)?;
         let view = view_or(request.view, ArticleView::Full)?;
@@ -67,7 +78,9 @@ impl QueryService for QueryApi {
             .await
             .map_err(ApiError::from)?
             .ok_or_else(|| ApiError::NotFound(request.name.clone()))?;
-        Ok(Response::new(GetArticleResponse { article: Some(article) }))
+        Ok(Response::new(GetArticleResponse {
+            article: Some(article),
+        }))
     }
 
     #[tracing::instrument(skip_all)]
@@ -78,9 +91,15 @@ impl QueryService for QueryApi {
         let request = request.into_inner();
         let filter = filters::article_filter(&request)?;
         let view = view_or(request.view, ArticleView::Basic)?;
-        let key = filter_bytes(&request, |r| (r.page_size, r.page_token) = (0, String::new()));
+        let key = filter_bytes(&request, |r| {
+            (r.page_size, r.page_token) = (0, String::new())
+        });
         let page = paging::page_request(request.page_size, &request.page_token, &key)?;
-        let result = self.store.list_articles(&filter, view, &page).await.map_err(ApiError::from)?;
+        let result = self
+            .store
+            .list_articles(&filter, view, &page)
+            .await
+            .map_err(ApiError::from)?;
         Ok(Response::new(ListArticlesResponse {
             articles: result.items,
             next_page_token: paging::next_page_token(result.next_after.as_deref(), &key),
@@ -94,9 +113,15 @@ impl QueryService for QueryApi {
     ) -> Result<Response<ListStatementsResponse>, Status> {
         let request = request.into_inner();
         let filter = filters::statement_filter(&request)?;
-        let key = filter_bytes(&request, |r| (r.page_size, r.page_token) = (0, String::new()));
+        let key = filter_bytes(&request, |r| {
+            (r.page_size, r.page_token) = (0, String::new())
+        });
         let page = paging::page_request(request.page_size, &request.page_token, &key)?;
-        let result = self.store.list_statements(&filter, &page).await.map_err(ApiError::from)?;
+        let result = self
+            .store
+            .list_statements(&filter, &page)
+            .await
+            .map_err(ApiError::from)?;
         Ok(Response::new(ListStatementsResponse {
             statements: result.items,
             next_page_token: paging::next_page_token(result.next_after.as_deref(), &key),
@@ -110,9 +135,15 @@ impl QueryService for QueryApi {
     ) -> Result<Response<ListTradeFactsResponse>, Status> {
         let request = request.into_inner();
         let filter = filters::trade_fact_filter(&request)?;
-        let key = filter_bytes(&request, |r| (r.page_size, r.page_token) = (0, String::new()));
+        let key = filter_bytes(&request, |r| {
+            (r.page_size, r.page_token) = (0, String::new())
+        });
         let page = paging::page_request(request.page_size, &request.page_token, &key)?;
-        let result = self.store.list_trade_facts(&filter, &page).await.map_err(ApiError::from)?;
+        let result = self
+            .store
+            .list_trade_facts(&filter, &page)
+            .await
+            .map_err(ApiError::from)?;
         Ok(Response::new(ListTradeFactsResponse {
             trade_facts: result.items,
             next_page_token: paging::next_page_token(result.next_after.as_deref(), &key),
@@ -126,9 +157,15 @@ impl QueryService for QueryApi {
     ) -> Result<Response<ListEntitiesResponse>, Status> {
         let request = request.into_inner();
         let filter = filters::entity_filter(&request)?;
-        let key = filter_bytes(&request, |r| (r.page_size, r.page_token) = (0, String::new()));
+        let key = filter_bytes(&request, |r| {
+            (r.page_size, r.page_token) = (0, String::new())
+        });
         let page = paging::page_request(request.page_size, &request.page_token, &key)?;
-        let result = self.store.list_entities(&filter, &page).await.map_err(ApiError::from)?;
+        let result = self
+            .store
+            .list_entities(&filter, &page)
+            .await
+            .map_err(ApiError::from)?;
         Ok(Response::new(ListEntitiesResponse {
             entities: result.items,
             next_page_token: paging::next_page_token(result.next_after.as_deref(), &key),
@@ -138,7 +175,10 @@ impl QueryService for QueryApi {
     type WatchFactsStream = WatchStream;
 
     #[tracing::instrument(skip_all)]
-    async fn watch_facts(&self, request: Request<WatchFactsRequest>) -> Result<Response<WatchStream>, Status> {
+    async fn watch_facts(
+        &self,
+        request: Request<WatchFactsRequest>,
+    ) -> Result<Response<WatchStream>, Status> {
         let (statements, trade_facts) = filters::watch_filters(request.get_ref())?;
         let mut receiver = self.facts.subscribe();
         let (sender, out) = mpsc::channel(64);
@@ -155,11 +195,15 @@ impl QueryService for QueryApi {
                 };
                 let fact = match received {
                     Ok(event) => match event.as_ref() {
-                        FactEvent::Statement(s) if statements.as_ref().is_some_and(|f| f.matches(s)) => {
-                            Fact::Statement(s.clone())
+                        FactEvent::Statement(s)
+                            if statements.as_ref().is_some_and(|f| f.matches(s)) =>
+                        {
+                            Fact::Statement(s.as_ref().clone())
                         }
-                        FactEvent::TradeFact(t) if trade_facts.as_ref().is_some_and(|f| f.matches(t)) => {
-                            Fact::TradeFact(t.clone())
+                        FactEvent::TradeFact(t)
+                            if trade_facts.as_ref().is_some_and(|f| f.matches(t)) =>
+                        {
+                            Fact::TradeFact(t.as_ref().clone())
                         }
                         _ => continue,
                     },
@@ -169,12 +213,17 @@ impl QueryService for QueryApi {
                     }
                     Err(RecvError::Closed) => return,
                 };
-                if sender.send(Ok(WatchFactsResponse { fact: Some(fact) })).await.is_err() {
+                if sender
+                    .send(Ok(WatchFactsResponse { fact: Some(fact) }))
+                    .await
+                    .is_err()
+                {
                     return; // the watcher went away
                 }
             }
         });
-        Ok(Response::new(Box::pin(ReceiverStream::new(out)) as WatchStream))
+        Ok(Response::new(
+            Box::pin(ReceiverStream::new(out)) as WatchStream
+        ))
     }
 }
-

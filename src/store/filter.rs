@@ -82,12 +82,10 @@ impl StatementFilter {
             .mentions_entity_id
             .as_deref()
             .is_none_or(|id| statement.mentioned_entity_ids.iter().any(|m| m == id));
-        let query_ok = self.query.as_deref().is_none_or(|q| {
-            statement
-                .content
-                .to_lowercase()
-                .contains(&q.to_lowercase())
-        });
+        let query_ok = self
+            .query
+            .as_deref()
+            .is_none_or(|q| statement.content.to_lowercase().contains(&q.to_lowercase()));
         let kind_ok = self.kind.is_none_or(|k| statement.kind == k);
         speaker_ok && mentions_ok && query_ok && kind_ok
     }
@@ -95,12 +93,17 @@ impl StatementFilter {
 
 /// Country codes on every side of a trade fact.
 pub fn trade_fact_countries(fact: &TradeFact) -> impl Iterator<Item = &str> {
-    [&fact.exporter, &fact.importer, &fact.reporter, &fact.partner]
-        .into_iter()
-        .flatten()
-        .chain(fact.parties.iter())
-        .map(|r| r.country_code.as_str())
-        .filter(|c| !c.is_empty())
+    [
+        &fact.exporter,
+        &fact.importer,
+        &fact.reporter,
+        &fact.partner,
+    ]
+    .into_iter()
+    .flatten()
+    .chain(fact.parties.iter())
+    .map(|r| r.country_code.as_str())
+    .filter(|c| !c.is_empty())
 }
 
 impl TradeFactFilter {
@@ -114,11 +117,18 @@ impl TradeFactFilter {
         self.kind.is_none_or(|k| fact.kind == k)
             && self.country_code.as_deref().is_none_or(has_country)
             && self.partner_country_code.as_deref().is_none_or(has_country)
-            && self.exporter.as_deref().is_none_or(|c| side_is(&fact.exporter, c))
-            && self.importer.as_deref().is_none_or(|c| side_is(&fact.importer, c))
-            && self.hs_code_prefix.as_deref().is_none_or(|p| {
-                fact.commodities.iter().any(|c| c.hs_code.starts_with(p))
-            })
+            && self
+                .exporter
+                .as_deref()
+                .is_none_or(|c| side_is(&fact.exporter, c))
+            && self
+                .importer
+                .as_deref()
+                .is_none_or(|c| side_is(&fact.importer, c))
+            && self
+                .hs_code_prefix
+                .as_deref()
+                .is_none_or(|p| fact.commodities.iter().any(|c| c.hs_code.starts_with(p)))
             && self.commodity.as_deref().is_none_or(|name| {
                 fact.commodities
                     .iter()

@@ -3,8 +3,8 @@
 #![allow(dead_code)]
 
 use newsfacts::api::v1::{
-    ArticleInput, IngestArticlesRequest, IngestArticlesResponse, ingest_service_client::IngestServiceClient,
-    query_service_client::QueryServiceClient,
+    ArticleInput, IngestArticlesRequest, IngestArticlesResponse,
+    ingest_service_client::IngestServiceClient, query_service_client::QueryServiceClient,
 };
 use newsfacts::server::{ServerConfig, serve};
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
@@ -28,14 +28,22 @@ impl TestServer {
 
     /// Starts a server with a given configuration.
     pub async fn start_with(database_url: &str, config: ServerConfig) -> Self {
-        let store = newsfacts::store::open(database_url).await.expect("open store");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let store = newsfacts::store::open(database_url)
+            .await
+            .expect("open store");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("local addr");
         let (shutdown, stop) = oneshot::channel::<()>();
         let handle = tokio::spawn(serve(store, listener, config, async move {
             let _ = stop.await;
         }));
-        Self { addr, shutdown: Some(shutdown), handle }
+        Self {
+            addr,
+            shutdown: Some(shutdown),
+            handle,
+        }
     }
 
     /// The server's URL.
@@ -45,7 +53,11 @@ impl TestServer {
 
     /// A connected channel.
     pub async fn channel(&self) -> Channel {
-        Channel::from_shared(self.url()).expect("url").connect().await.expect("connect")
+        Channel::from_shared(self.url())
+            .expect("url")
+            .connect()
+            .await
+            .expect("connect")
     }
 
     /// An IngestService client.
@@ -73,12 +85,18 @@ impl TestServer {
 
 /// A configuration for tests: no drain period, short shutdown timeout.
 pub fn test_config() -> ServerConfig {
-    ServerConfig { drain_period: Duration::ZERO, shutdown_timeout: Duration::from_secs(5), ..ServerConfig::default() }
+    ServerConfig {
+        drain_period: Duration::ZERO,
+        shutdown_timeout: Duration::from_secs(5),
+        ..ServerConfig::default()
+    }
 }
 
 /// `../shared` beside the repository, where the licensed corpora and gold sets live.
 pub fn shared_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("shared")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("shared")
 }
 
 /// The reference article (`../shared/eval/dev/seed.json`) as an ArticleInput. In CI its
@@ -86,8 +104,15 @@ pub fn shared_dir() -> PathBuf {
 pub fn reference_article() -> Option<ArticleInput> {
     let path = shared_dir().join("eval/dev/seed.json");
     let Ok(raw) = std::fs::read_to_string(&path) else {
-        assert!(std::env::var_os("CI").is_none(), "{} is missing in CI", path.display());
-        eprintln!("skipping the reference article: {} not found", path.display());
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} is missing in CI",
+            path.display()
+        );
+        eprintln!(
+            "skipping the reference article: {} not found",
+            path.display()
+        );
         return None;
     };
     let gold: serde_json::Value = serde_json::from_str(&raw).expect("seed.json is JSON");
@@ -95,7 +120,10 @@ pub fn reference_article() -> Option<ArticleInput> {
         external_id: gold["id"].as_str().expect("id").to_owned(),
         text: gold["text"].as_str().expect("text").to_owned(),
         source: gold["source"].as_str().unwrap_or_default().to_owned(),
-        published_at: Some(pbjson_types::Timestamp { seconds: 1_473_249_600, nanos: 0 }),
+        published_at: Some(pbjson_types::Timestamp {
+            seconds: 1_473_249_600,
+            nanos: 0,
+        }),
         ..Default::default()
     })
 }
@@ -103,7 +131,10 @@ pub fn reference_article() -> Option<ArticleInput> {
 /// The wire-style stories written for these tests (`tests/fixtures/wire_stories.jsonl`).
 pub fn fixture_articles() -> Vec<ArticleInput> {
     let raw = include_str!("../fixtures/wire_stories.jsonl");
-    raw.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("fixture")).collect()
+    raw.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("fixture"))
+        .collect()
 }
 
 /// Sends `articles` over one IngestArticles stream and collects every ack.
@@ -111,8 +142,14 @@ pub async fn ingest_all(
     client: &mut IngestServiceClient<Channel>,
     articles: Vec<Option<ArticleInput>>,
 ) -> Vec<IngestArticlesResponse> {
-    let requests = articles.into_iter().map(|article| IngestArticlesRequest { article });
-    let mut acks = client.ingest_articles(tokio_stream::iter(requests)).await.expect("ingest call").into_inner();
+    let requests = articles
+        .into_iter()
+        .map(|article| IngestArticlesRequest { article });
+    let mut acks = client
+        .ingest_articles(tokio_stream::iter(requests))
+        .await
+        .expect("ingest call")
+        .into_inner();
     let mut out = Vec::new();
     while let Some(ack) = acks.message().await.expect("ack") {
         out.push(ack);
