@@ -1,28 +1,85 @@
 //! Extraction: pure and synchronous, text in, facts out. No I/O, no async.
+//!
+//! Stages, each in its own module: [`offsets`] (byte to code point spans), [`dateline`],
+//! [`sentences`] (sentences and tokens), [`language`] (detection). Every span is in code
+//! points of the text as submitted, end exclusive.
+
+pub mod dateline;
+pub mod dates;
+pub mod language;
+pub mod offsets;
+pub mod sentences;
+
+use sha2::{Digest, Sha256};
 
 use crate::api::v1::{Article, ArticleInput};
+use offsets::CharOffsets;
 
 /// Analyzes one article: returns it with its dateline and facts. Ids are article-local
 /// (`s1`, `t1`); the store prefixes them with the article id.
+///
+/// Never panics. Text that is not English gets a warning and no facts; its dateline is still
+/// parsed.
 pub fn analyze(input: &ArticleInput) -> Article {
+    let text = input.text.as_str();
+    let content_sha256 = sha256_hex(text);
+    let external_id = if input.external_id.is_empty() {
+        format!("sha256:{content_sha256}")
+    } else {
+        input.external_id.clone()
+    };
+    let offsets = tracing::debug_span!("offsets").in_scope(|| CharOffsets::new(text));
+
+    let language = if input.language.trim().is_empty() {
+        tracing::debug_span!("language").in_scope(|| language::detect(text))
+    } else {
+        input.language.clone()
+    };
+
+    let dateline = tracing::debug_span!("dateline")
+        .in_scope(|| dateline::parse(text, input.published_at.as_ref(), &offsets));
+
+    let mut warnings = Vec::new();
+    if language::is_english(&language) {
+        let body_start = dateline.as_ref().and_then(|d| d.span).map_or(0, |span| {
+            offsets.byte_index(usize::try_from(span.end).unwrap_or(0))
+        });
+        let sentences = tracing::debug_span!("sentences")
+            .in_scope(|| sentences::split_from(text, body_start, &offsets));
+        tracing::debug!(sentences = sentences.len(), "split");
+        // Entities, statements and trade facts come from the sentences in later stages.
+    } else {
+        warnings.push(format!(
+            "language \"{language}\" is not supported; no facts extracted"
+        ));
+    }
+
     Article {
-        external_id: input.external_id.clone(),
+        external_id,
         source: input.source.clone(),
         url: input.url.clone(),
         title: input.title.clone(),
         text: input.text.clone(),
         published_at: input.published_at,
-        language: input.language.clone(),
+        language,
         labels: input.labels.clone(),
+        content_sha256,
+        dateline,
+        warnings,
         ..Default::default()
     }
 }
 
 /// Lowercase hex SHA-256 of the UTF-8 text.
-pub fn content_sha256(text: &str) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+pub fn sha256_hex(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    let mut hex = String::with_capacity(64);
+    for byte in digest {
+        hex.push(char::from_digit(u32::from(byte >> 4), 16).unwrap_or('0'));
+        hex.push(char::from_digit(u32::from(byte & 0xf), 16).unwrap_or('0'));
+    }
+    hex
 }
+
+#[cfg(test)]
+mod tests;

@@ -148,7 +148,7 @@ impl Pipeline {
 /// The idempotency key of an article: its `external_id`, or `sha256:<hex>` of the text.
 pub fn idempotency_key(input: &ArticleInput) -> String {
     if input.external_id.is_empty() {
-        format!("sha256:{}", crate::extract::content_sha256(&input.text))
+        format!("sha256:{}", crate::extract::sha256_hex(&input.text))
     } else {
         input.external_id.clone()
     }

@@ -1,0 +1,157 @@
+//! Language detection with `whatlang`, reported as a BCP 47 tag ("en", "fr", "zh").
+
+use super::offsets::prefix_end;
+
+/// The tag for an undetermined language.
+pub const UNDETERMINED: &str = "und";
+
+/// How many code points of the text detection looks at.
+const SAMPLE_CHARS: usize = 4_000;
+
+/// Texts with fewer letters than this are too short to detect.
+const MIN_LETTERS: usize = 20;
+
+/// Detects the language of `text` as a BCP 47 tag: ISO 639-1 where one exists, else the
+/// ISO 639-3 code. When the text is too short or the detection unreliable, the tag is "en" if
+/// at least 90% of its letters are ASCII, else "und".
+pub fn detect(text: &str) -> String {
+    let sample = &text[..prefix_end(text, SAMPLE_CHARS)];
+    let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
+    if letters >= MIN_LETTERS
+        && let Some(info) = whatlang::detect(sample)
+        && info.is_reliable()
+    {
+        return bcp47(info.lang().code()).to_owned();
+    }
+    let ascii = sample.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    if letters > 0 && ascii * 10 >= letters * 9 {
+        "en".to_owned()
+    } else {
+        UNDETERMINED.to_owned()
+    }
+}
+
+/// Whether a BCP 47 tag names English (`en`, `EN`, `en-US`, `en_GB`).
+pub fn is_english(tag: &str) -> bool {
+    let primary = tag.trim().split(['-', '_']).next().unwrap_or("");
+    primary.eq_ignore_ascii_case("en") || primary.eq_ignore_ascii_case("eng")
+}
+
+/// The ISO 639-1 code for a `whatlang` ISO 639-3 code, or the code itself when there is none.
+fn bcp47(code: &'static str) -> &'static str {
+    match code {
+        "afr" => "af",
+        "aka" => "ak",
+        "amh" => "am",
+        "ara" => "ar",
+        "aze" => "az",
+        "bel" => "be",
+        "ben" => "bn",
+        "bul" => "bg",
+        "cat" => "ca",
+        "ces" => "cs",
+        "cmn" => "zh",
+        "cym" => "cy",
+        "dan" => "da",
+        "deu" => "de",
+        "ell" => "el",
+        "eng" => "en",
+        "epo" => "eo",
+        "est" => "et",
+        "fin" => "fi",
+        "fra" => "fr",
+        "guj" => "gu",
+        "heb" => "he",
+        "hin" => "hi",
+        "hrv" => "hr",
+        "hun" => "hu",
+        "hye" => "hy",
+        "ind" => "id",
+        "ita" => "it",
+        "jav" => "jv",
+        "jpn" => "ja",
+        "kan" => "kn",
+        "kat" => "ka",
+        "khm" => "km",
+        "kor" => "ko",
+        "lat" => "la",
+        "lav" => "lv",
+        "lit" => "lt",
+        "mal" => "ml",
+        "mar" => "mr",
+        "mkd" => "mk",
+        "mya" => "my",
+        "nep" => "ne",
+        "nld" => "nl",
+        "nob" => "nb",
+        "ori" => "or",
+        "pan" => "pa",
+        "pes" => "fa",
+        "pol" => "pl",
+        "por" => "pt",
+        "ron" => "ro",
+        "rus" => "ru",
+        "sin" => "si",
+        "slk" => "sk",
+        "slv" => "sl",
+        "sna" => "sn",
+        "spa" => "es",
+        "srp" => "sr",
+        "swe" => "sv",
+        "tam" => "ta",
+        "tel" => "te",
+        "tgl" => "tl",
+        "tha" => "th",
+        "tuk" => "tk",
+        "tur" => "tr",
+        "ukr" => "uk",
+        "urd" => "ur",
+        "uzb" => "uz",
+        "vie" => "vi",
+        "yid" => "yi",
+        "zul" => "zu",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_english_and_others() {
+        let en = "The ministry said on Tuesday that exports of machinery to its neighbours rose \
+                  sharply last year, while imports of grain fell for a third year in a row.";
+        assert_eq!(detect(en), "en");
+        let fr = "Le ministère a annoncé mardi que les exportations de machines vers les pays \
+                  voisins avaient fortement augmenté l'année dernière.";
+        assert_eq!(detect(fr), "fr");
+        let zh = "商务部星期二表示，去年对邻国的机械出口大幅增长，而粮食进口连续第三年下降。";
+        assert_eq!(detect(zh), "zh");
+    }
+
+    #[test]
+    fn short_text_falls_back() {
+        assert_eq!(detect("Trade rose."), "en");
+        assert_eq!(detect("贸易增长"), "und");
+        assert_eq!(detect(""), "und");
+        assert_eq!(detect("12345 !!"), "und");
+    }
+
+    #[test]
+    fn english_tags() {
+        assert!(is_english("en"));
+        assert!(is_english("en-US"));
+        assert!(is_english("EN_gb"));
+        assert!(!is_english("fr"));
+        assert!(!is_english("und"));
+    }
+
+    #[test]
+    fn every_whatlang_language_maps() {
+        for lang in whatlang::Lang::all() {
+            let tag = bcp47(lang.code());
+            assert!(tag.len() == 2, "{} has no ISO 639-1 code", lang.code());
+        }
+    }
+}
