@@ -5,9 +5,11 @@
 
 mod error;
 mod filter;
+pub mod sql;
 
 pub use error::StoreError;
 pub use filter::{ArticleFilter, EntityFilter, StatementFilter, TradeFactFilter};
+pub use sql::SqlStore;
 
 use crate::api::v1::{Article, ArticleView, EntitySummary, Statement, TradeFact};
 use async_trait::async_trait;
