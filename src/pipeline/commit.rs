@@ -37,15 +37,27 @@ impl CommitQueue {
         Self { sender }
     }
 
-    /// Queues one article and waits until its transaction committed (or failed). Waits for
-    /// room when the queue is full, which pushes back on the streams feeding it.
-    pub(super) async fn commit(&self, article: Article) -> Result<InsertOutcome, PipelineError> {
+    /// Queues one article for the next transaction. Waits for room when the queue is full,
+    /// which pushes back on the streams feeding it.
+    pub(super) async fn enqueue(&self, article: Article) -> Result<PendingCommit, PipelineError> {
         let (reply, outcome) = oneshot::channel();
         self.sender
             .send(CommitJob { article, reply })
             .await
             .map_err(|_| PipelineError::ShuttingDown)?;
-        match outcome.await {
+        Ok(PendingCommit { outcome })
+    }
+}
+
+/// An article in the commit queue; resolves when its transaction committed or failed.
+pub(super) struct PendingCommit {
+    outcome: oneshot::Receiver<Result<InsertOutcome, Arc<StoreError>>>,
+}
+
+impl PendingCommit {
+    /// Waits for the transaction that holds the article.
+    pub(super) async fn outcome(self) -> Result<InsertOutcome, PipelineError> {
+        match self.outcome.await {
             Ok(Ok(outcome)) => Ok(outcome),
             Ok(Err(error)) => Err(PipelineError::Store(error)),
             Err(_) => Err(PipelineError::ShuttingDown),

@@ -109,39 +109,54 @@ impl Pipeline {
         &self.config
     }
 
-    /// Ingests one article: validates, checks for a stored duplicate, extracts, commits.
-    /// Returns its acknowledgement (with `sequence` left 0), or the store failure.
-    pub async fn ingest_one(
-        &self,
-        article: Option<ArticleInput>,
-    ) -> Result<IngestArticlesResponse, PipelineError> {
+    /// The work on one article before its commit: validation, a look-up of a stored
+    /// duplicate, extraction. Runs concurrently for the articles of a stream.
+    async fn prepare(&self, article: Option<ArticleInput>) -> Result<Prepared, PipelineError> {
         let violations = validate::validate_article(article.as_ref(), self.config.limits);
         let Some(input) = article.filter(|_| violations.is_empty()) else {
-            return Ok(rejected(
-                String::new(),
-                rpc_status::invalid_argument("invalid article", &violations),
-            ));
+            let error = rpc_status::invalid_argument("invalid article", &violations);
+            return Ok(Prepared::Answered(rejected(String::new(), error)));
         };
         let key = idempotency_key(&input);
         if let Some(article_id) = self.store.find_article_id(&key).await? {
-            return Ok(duplicate(key, article_id));
+            return Ok(Prepared::Answered(duplicate(key, article_id)));
         }
-        let analyzed = match analyze_off_thread(input).await {
-            Ok(article) => article,
-            Err(status) => return Ok(rejected(key, status)),
-        };
-        match self.commits.commit(analyzed).await? {
-            InsertOutcome::Created(article) => Ok(IngestArticlesResponse {
-                external_id: key,
-                status: IngestStatus::Created as i32,
-                article_id: article.article_id.clone(),
-                statement_count: article.statement_count,
-                trade_fact_count: article.trade_fact_count,
-                entity_count: article.entity_count,
-                ..Default::default()
+        match analyze_off_thread(input).await {
+            Ok(article) => Ok(Prepared::ToCommit {
+                key,
+                article: Box::new(article),
             }),
-            InsertOutcome::Duplicate { article_id } => Ok(duplicate(key, article_id)),
+            Err(status) => Ok(Prepared::Answered(rejected(key, status))),
         }
+    }
+}
+
+/// An article after [`Pipeline::prepare`].
+enum Prepared {
+    /// Its ack is known without a commit (rejected, or already stored).
+    Answered(IngestArticlesResponse),
+    /// It must be committed.
+    ToCommit {
+        /// Its idempotency key.
+        key: String,
+        /// The analyzed article.
+        article: Box<Article>,
+    },
+}
+
+/// The ack of a committed (or deduplicated) article.
+fn committed(key: String, outcome: InsertOutcome) -> IngestArticlesResponse {
+    match outcome {
+        InsertOutcome::Created(article) => IngestArticlesResponse {
+            external_id: key,
+            status: IngestStatus::Created as i32,
+            article_id: article.article_id.clone(),
+            statement_count: article.statement_count,
+            trade_fact_count: article.trade_fact_count,
+            entity_count: article.entity_count,
+            ..Default::default()
+        },
+        InsertOutcome::Duplicate { article_id } => duplicate(key, article_id),
     }
 }
 

@@ -1,10 +1,12 @@
 //! One ingest stream: requests in, acknowledgements out, in order.
 //!
-//! A reader task takes requests and starts each article's work at once (up to the stream's
-//! window of unacknowledged articles); the response stream awaits that work in request
-//! order, so acks are ordered while extraction and commits overlap.
+//! Three steps run concurrently, joined by bounded channels (the stream's window):
+//! a reader starts each article's preparation (validation, duplicate look-up, extraction) as
+//! soon as it arrives; a sequencer takes the prepared articles in request order and queues
+//! them for commit in that order (so a stream's articles are stored in the order sent); the
+//! response stream awaits each article's outcome in request order.
 
-use super::{Pipeline, PipelineError};
+use super::{Pipeline, PipelineError, Prepared, commit::PendingCommit, committed};
 use crate::api::v1::{IngestArticlesRequest, IngestArticlesResponse};
 use futures::{Stream, StreamExt};
 use tokio::{sync::mpsc, task::JoinHandle};
@@ -12,11 +14,28 @@ use tokio_stream::wrappers::ReceiverStream;
 
 type AckResult = Result<IngestArticlesResponse, PipelineError>;
 
-enum Pending {
-    /// The work of one article, running.
-    Article(JoinHandle<AckResult>),
+/// An article whose preparation is running.
+enum Preparing {
+    Article(JoinHandle<Result<Prepared, PipelineError>>),
     /// The stream stops here with this error.
     End(PipelineError),
+}
+
+/// An article whose ack is on its way.
+enum Acking {
+    Ready(IngestArticlesResponse),
+    Committing { key: String, commit: PendingCommit },
+    End(PipelineError),
+}
+
+impl Acking {
+    async fn resolve(self) -> AckResult {
+        match self {
+            Acking::Ready(ack) => Ok(ack),
+            Acking::Committing { key, commit } => Ok(committed(key, commit.outcome().await?)),
+            Acking::End(error) => Err(error),
+        }
+    }
 }
 
 impl Pipeline {
@@ -30,23 +49,15 @@ impl Pipeline {
         S: Stream<Item = Result<IngestArticlesRequest, E>> + Send + Unpin + 'static,
         E: std::fmt::Display + Send + 'static,
     {
-        let (pending_tx, pending_rx) = mpsc::channel(self.config.stream_window.max(1));
-        tokio::spawn(self.clone().read_requests(requests, pending_tx));
+        let window = self.config.stream_window.max(1);
+        let (preparing_tx, preparing_rx) = mpsc::channel(window);
+        let (acking_tx, acking_rx) = mpsc::channel(window);
+        tokio::spawn(self.clone().read_requests(requests, preparing_tx));
+        tokio::spawn(self.clone().sequence_commits(preparing_rx, acking_tx));
         let mut sequence = 0_i64;
         let mut ended = false;
-        ReceiverStream::new(pending_rx)
-            .then(|pending| async move {
-                match pending {
-                    Pending::Article(work) => match work.await {
-                        Ok(result) => result,
-                        Err(join_error) => {
-                            tracing::error!(error = %join_error, "ingest task failed");
-                            Err(PipelineError::ShuttingDown)
-                        }
-                    },
-                    Pending::End(error) => Err(error),
-                }
-            })
+        ReceiverStream::new(acking_rx)
+            .then(Acking::resolve)
             .map(move |mut ack| {
                 if let Ok(response) = &mut ack {
                     response.sequence = sequence;
@@ -62,7 +73,7 @@ impl Pipeline {
             })
     }
 
-    async fn read_requests<S, E>(self, mut requests: S, pending: mpsc::Sender<Pending>)
+    async fn read_requests<S, E>(self, mut requests: S, preparing: mpsc::Sender<Preparing>)
     where
         S: Stream<Item = Result<IngestArticlesRequest, E>> + Unpin,
         E: std::fmt::Display,
@@ -71,7 +82,7 @@ impl Pipeline {
             let next = tokio::select! {
                 biased;
                 () = self.shutdown.cancelled() => {
-                    let _ = pending.send(Pending::End(PipelineError::ShuttingDown)).await;
+                    let _ = preparing.send(Preparing::End(PipelineError::ShuttingDown)).await;
                     return;
                 }
                 next = requests.next() => next,
@@ -85,9 +96,39 @@ impl Pipeline {
                 Some(Ok(request)) => request,
             };
             let pipeline = self.clone();
-            let work = tokio::spawn(async move { pipeline.ingest_one(request.article).await });
-            // Waits while the window is full; fails when the client stopped listening.
-            if pending.send(Pending::Article(work)).await.is_err() {
+            let work = tokio::spawn(async move { pipeline.prepare(request.article).await });
+            // Waits while the window is full; fails when the stream was dropped.
+            if preparing.send(Preparing::Article(work)).await.is_err() {
+                return;
+            }
+        }
+    }
+
+    async fn sequence_commits(
+        self,
+        mut preparing: mpsc::Receiver<Preparing>,
+        acking: mpsc::Sender<Acking>,
+    ) {
+        while let Some(item) = preparing.recv().await {
+            let next = match item {
+                Preparing::End(error) => Acking::End(error),
+                Preparing::Article(work) => match work.await {
+                    Ok(Ok(Prepared::Answered(ack))) => Acking::Ready(ack),
+                    Ok(Ok(Prepared::ToCommit { key, article })) => {
+                        match self.commits.enqueue(*article).await {
+                            Ok(commit) => Acking::Committing { key, commit },
+                            Err(error) => Acking::End(error),
+                        }
+                    }
+                    Ok(Err(error)) => Acking::End(error),
+                    Err(join_error) => {
+                        tracing::error!(error = %join_error, "ingest task failed");
+                        Acking::End(PipelineError::ShuttingDown)
+                    }
+                },
+            };
+            let last = matches!(next, Acking::End(_));
+            if acking.send(next).await.is_err() || last {
                 return;
             }
         }

@@ -102,7 +102,5 @@ pub trait Store: Send + Sync + 'static {
 /// Opens the store a database URL names (`sqlite://PATH` or `postgres://...`), migrating its
 /// schema to the current version.
 pub async fn open(url: &str) -> Result<std::sync::Arc<dyn Store>, StoreError> {
-    Err(StoreError::Database(format!(
-        "no store backend for {url} yet"
-    )))
+    Ok(std::sync::Arc::new(SqlStore::connect(url).await?))
 }
