@@ -2,6 +2,8 @@
 //!
 //! `api` is the contract, `extract` the pure extraction library, `store` the persistence
 //! layer, `pipeline` the async ingest path, `server` the tonic wiring.
+#![warn(missing_docs)]
+
 pub mod api;
 pub mod cli;
 pub mod extract;

@@ -113,9 +113,13 @@ impl Pipeline {
     /// duplicate, extraction. Runs concurrently for the articles of a stream.
     async fn prepare(&self, article: Option<ArticleInput>) -> Result<Prepared, PipelineError> {
         let violations = validate::validate_article(article.as_ref(), self.config.limits);
-        let Some(input) = article.filter(|_| violations.is_empty()) else {
-            let error = rpc_status::invalid_argument("invalid article", &violations);
-            return Ok(Prepared::Answered(rejected(String::new(), error)));
+        let input = match article {
+            Some(input) if violations.is_empty() => input,
+            invalid => {
+                let error = rpc_status::invalid_argument("invalid article", &violations);
+                let external_id = invalid.map(|a| a.external_id).unwrap_or_default();
+                return Ok(Prepared::Answered(rejected(external_id, error)));
+            }
         };
         let key = idempotency_key(&input);
         if let Some(article_id) = self.store.find_article_id(&key).await? {
