@@ -101,10 +101,9 @@ async fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
                     _ => {
                         tally.rejected += 1;
                         let reason = ack.error.map(|e| e.message).unwrap_or_default();
-                        progress.println(format!(
-                            "rejected #{} {}: {reason}",
-                            ack.sequence, ack.external_id
-                        ));
+                        progress.suspend(|| {
+                            eprintln!("rejected #{} {}: {reason}", ack.sequence, ack.external_id)
+                        });
                     }
                 }
                 progress.inc(1);
@@ -177,7 +176,7 @@ fn read_files(
                 }
                 Err(message) => {
                     unreadable += 1;
-                    progress.println(format!("{}:{line_number}: {message}", path.display()));
+                    progress.suspend(|| eprintln!("{}:{line_number}: {message}", path.display()));
                 }
             }
         }
