@@ -91,8 +91,8 @@ impl StatementFilter {
     }
 }
 
-/// Country codes on every side of a trade fact.
-pub fn trade_fact_countries(fact: &TradeFact) -> impl Iterator<Item = &str> {
+/// Every entity reference of a trade fact: its sides and its parties.
+pub fn trade_fact_refs(fact: &TradeFact) -> impl Iterator<Item = &crate::api::v1::EntityRef> {
     [
         &fact.exporter,
         &fact.importer,
@@ -102,8 +102,13 @@ pub fn trade_fact_countries(fact: &TradeFact) -> impl Iterator<Item = &str> {
     .into_iter()
     .flatten()
     .chain(fact.parties.iter())
-    .map(|r| r.country_code.as_str())
-    .filter(|c| !c.is_empty())
+}
+
+/// Country codes on every side of a trade fact.
+pub fn trade_fact_countries(fact: &TradeFact) -> impl Iterator<Item = &str> {
+    trade_fact_refs(fact)
+        .map(|r| r.country_code.as_str())
+        .filter(|c| !c.is_empty())
 }
 
 impl TradeFactFilter {

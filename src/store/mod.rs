@@ -4,7 +4,7 @@
 //! and domain filters, and reports failures as [`StoreError`].
 
 mod error;
-mod filter;
+pub mod filter;
 pub mod sql;
 
 pub use error::StoreError;

@@ -3,7 +3,7 @@
 use super::SqlStore;
 use super::connect::Backend;
 use super::rows::{article_id_for, micros, now};
-use crate::api::v1::{Article, EntityRef, TradeFact};
+use crate::api::v1::{Article, EntityRef};
 use crate::store::filter::trade_fact_countries;
 use crate::store::{InsertOutcome, StoreError};
 use pbjson_types::Timestamp;
@@ -56,19 +56,6 @@ impl EntityDelta {
         self.statement_count += other.statement_count;
         self.trade_fact_count += other.trade_fact_count;
     }
-}
-
-/// Every entity reference of a trade fact.
-fn fact_refs(fact: &TradeFact) -> impl Iterator<Item = &EntityRef> {
-    [
-        &fact.exporter,
-        &fact.importer,
-        &fact.reporter,
-        &fact.partner,
-    ]
-    .into_iter()
-    .flatten()
-    .chain(fact.parties.iter())
 }
 
 /// `local` made unique among `used`: kept when free, else `{prefix}{n}`, else suffixed.
@@ -164,7 +151,7 @@ fn entity_deltas(article: &Article) -> BTreeMap<String, EntityDelta> {
     }
     for fact in &article.trade_facts {
         let mut seen = BTreeSet::new();
-        for r in fact_refs(fact).filter(|r| !r.entity_id.is_empty()) {
+        for r in crate::store::filter::trade_fact_refs(fact).filter(|r| !r.entity_id.is_empty()) {
             let d = deltas.entry(r.entity_id.clone()).or_default();
             d.learn(r);
             if seen.insert(r.entity_id.as_str()) {
