@@ -421,7 +421,7 @@ async fn upsert_entity(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::v1::Statement;
+    use crate::api::v1::{Statement, TradeFact};
 
     #[test]
     fn stamping_prefixes_ids_and_fills_gaps() {
