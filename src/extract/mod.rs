@@ -6,9 +6,11 @@
 
 pub mod dateline;
 pub mod dates;
+pub mod entities;
 pub mod language;
 pub mod offsets;
 pub mod sentences;
+pub mod statements;
 
 use sha2::{Digest, Sha256};
 
@@ -40,6 +42,8 @@ pub fn analyze(input: &ArticleInput) -> Article {
         .in_scope(|| dateline::parse(text, input.published_at.as_ref(), &offsets));
 
     let mut warnings = Vec::new();
+    let mut entities = entities::ArticleEntities::default();
+    let mut statements = Vec::new();
     if language::is_english(&language) {
         let body_start = dateline.as_ref().and_then(|d| d.span).map_or(0, |span| {
             offsets.byte_index(usize::try_from(span.end).unwrap_or(0))
@@ -47,7 +51,10 @@ pub fn analyze(input: &ArticleInput) -> Article {
         let sentences = tracing::debug_span!("sentences")
             .in_scope(|| sentences::split_from(text, body_start, &offsets));
         tracing::debug!(sentences = sentences.len(), "split");
-        // Entities, statements and trade facts come from the sentences in later stages.
+        entities = tracing::debug_span!("entities")
+            .in_scope(|| entities::recognize(text, &sentences, &offsets));
+        statements = tracing::debug_span!("statements")
+            .in_scope(|| statements::extract(text, &sentences, &offsets, &entities));
     } else {
         warnings.push(format!(
             "language \"{language}\" is not supported; no facts extracted"
@@ -66,8 +73,16 @@ pub fn analyze(input: &ArticleInput) -> Article {
         content_sha256,
         dateline,
         warnings,
+        entity_count: count(entities.entities.len()),
+        statement_count: count(statements.len()),
+        entities: entities.entities,
+        statements,
         ..Default::default()
     }
+}
+
+fn count(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
 }
 
 /// Lowercase hex SHA-256 of the UTF-8 text.
