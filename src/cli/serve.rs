@@ -118,41 +118,15 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     runtime.block_on(async {
         let store = crate::store::open(&args.database_url)
             .await
-            .with_context(|| format!("cannot open the store at {}", redact(&args.database_url)))?;
+            .with_context(|| format!("cannot open the store at {}", crate::store::redact_url(&args.database_url)))?;
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         let addr = listener.local_addr()?;
         // A plain line on stdout, so scripts that start the server on port 0 learn its address.
         println!("newsfacts listening on {addr}");
-        tracing::info!(%addr, store = %redact(&args.database_url), "newsfacts started");
+        tracing::info!(%addr, store = %crate::store::redact_url(&args.database_url), "newsfacts started");
         serve(store, listener, config, shutdown_signal()).await?;
         Ok(ExitCode::SUCCESS)
     })
-}
-
-/// The database URL without its password, for logs.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => {
-            let credentials = &url[scheme_end + 3..at];
-            match credentials.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact;
-
-    #[test]
-    fn passwords_are_redacted() {
-        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
-        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
-        assert_eq!(redact("sqlite://newsfacts.db"), "sqlite://newsfacts.db");
-    }
 }

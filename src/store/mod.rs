@@ -9,7 +9,7 @@ pub mod sql;
 
 pub use error::StoreError;
 pub use filter::{ArticleFilter, EntityFilter, StatementFilter, TradeFactFilter};
-pub use sql::SqlStore;
+pub use sql::{SqlStore, redact_url};
 
 use crate::api::v1::{Article, ArticleView, EntitySummary, Statement, TradeFact};
 use async_trait::async_trait;

@@ -64,7 +64,7 @@ impl SqlStore {
         let backend = Backend::from_url(url).ok_or_else(|| {
             StoreError::Database(format!(
                 "unsupported database URL (want sqlite://... or postgres://...): {}",
-                redact(url)
+                redact_url(url)
             ))
         })?;
         let store = match backend {
@@ -148,8 +148,8 @@ async fn enable_wal(options: &AnyConnectOptions) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// `url` with any password replaced, for error messages.
-fn redact(url: &str) -> String {
+/// `url` with any password replaced, for logs and error messages.
+pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.find('@')) {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let userinfo = &url[scheme_end + 3..at];
@@ -197,8 +197,11 @@ mod tests {
 
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
-        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
     }
 
     /// SQLite through the `Any` driver takes `$N` placeholders, in any order and reused, and

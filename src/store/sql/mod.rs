@@ -19,7 +19,7 @@ use crate::api::v1::{Article, ArticleView, EntitySummary, Statement, TradeFact};
 use async_trait::async_trait;
 use sqlx::AnyPool;
 
-pub use connect::Backend;
+pub use connect::{Backend, redact_url};
 
 /// A [`Store`] on SQLite or PostgreSQL.
 ///
