@@ -11,6 +11,7 @@ pub mod language;
 pub mod offsets;
 pub mod sentences;
 pub mod statements;
+pub mod trade;
 
 use sha2::{Digest, Sha256};
 
