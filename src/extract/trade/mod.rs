@@ -2,4 +2,5 @@
 //! them.
 
 pub mod amounts;
+pub mod commodities;
 pub mod words;
