@@ -2,5 +2,7 @@
 //! them.
 
 pub mod amounts;
+pub mod change;
 pub mod commodities;
+pub mod period;
 pub mod words;
