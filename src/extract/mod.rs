@@ -45,6 +45,7 @@ pub fn analyze(input: &ArticleInput) -> Article {
     let mut warnings = Vec::new();
     let mut entities = entities::ArticleEntities::default();
     let mut statements = Vec::new();
+    let mut trade_facts = Vec::new();
     if language::is_english(&language) {
         let body_start = dateline.as_ref().and_then(|d| d.span).map_or(0, |span| {
             offsets.byte_index(usize::try_from(span.end).unwrap_or(0))
@@ -56,6 +57,8 @@ pub fn analyze(input: &ArticleInput) -> Article {
             .in_scope(|| entities::recognize(text, &sentences, &offsets));
         statements = tracing::debug_span!("statements")
             .in_scope(|| statements::extract(text, &sentences, &offsets, &entities));
+        trade_facts = tracing::debug_span!("trade_facts")
+            .in_scope(|| trade::extract(text, &sentences, &offsets, &entities, &statements));
     } else {
         warnings.push(format!(
             "language \"{language}\" is not supported; no facts extracted"
@@ -76,6 +79,8 @@ pub fn analyze(input: &ArticleInput) -> Article {
         warnings,
         entity_count: count(entities.entities.len()),
         statement_count: count(statements.len()),
+        trade_fact_count: count(trade_facts.len()),
+        trade_facts,
         entities: entities.entities,
         statements,
         ..Default::default()

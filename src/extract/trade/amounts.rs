@@ -201,10 +201,11 @@ fn currency_symbol(word: &str) -> Option<&'static str> {
 
 /// Currency of a word after a number ("dlrs", "yen", "crowns"), given the word before it
 /// ("Canadian dollars") and the article's country for names several countries use.
-fn currency_word(word: &str, before: &str, country_hint: Option<&str>) -> Option<&'static str> {
+fn currency_word(word: &str, before: &str, country_hints: &[&str]) -> Option<&'static str> {
     let by_country = |table: &[(&str, &'static str)], fallback: Option<&'static str>| {
-        country_hint
-            .and_then(|c| table.iter().find(|(k, _)| *k == c).map(|(_, v)| *v))
+        country_hints
+            .iter()
+            .find_map(|c| table.iter().find(|(k, _)| k == c).map(|(_, v)| *v))
             .or(fallback)
     };
     Some(match word {
@@ -308,10 +309,16 @@ fn currency_word(word: &str, before: &str, country_hint: Option<&str>) -> Option
     })
 }
 
-/// Every sum of money in `words`. A number with no currency of its own is money only when it
-/// has a scale word ("8.61 billion") and follows other money in the same clause; it takes
-/// that money's currency, as wire stories write it.
-pub fn money(words: &[Word<'_>], country_hint: Option<&str>) -> Vec<Money> {
+/// Every sum of money in `words`. `country_hints` are the countries of the clause, for
+/// currency names several countries use ("crowns"). A number with no currency of its own is
+/// money only when it has a scale word ("8.61 billion"), no unit noun after it, and a currency
+/// is known: from earlier money in the clause, or `known_currency` from earlier clauses. Wire
+/// stories write later figures that way.
+pub fn money(
+    words: &[Word<'_>],
+    country_hints: &[&str],
+    known_currency: Option<&'static str>,
+) -> Vec<Money> {
     let mut found: Vec<Money> = Vec::new();
     let mut i = 0;
     while i < words.len() {
@@ -343,12 +350,12 @@ pub fn money(words: &[Word<'_>], country_hint: Option<&str>) -> Vec<Money> {
                 String::new()
             };
             let unit = words.get(k).map(|w| w.lower()).unwrap_or_default();
-            if let Some(c) = currency_word(&unit, &before, country_hint) {
+            if let Some(c) = currency_word(&unit, &before, country_hints) {
                 currency = Some(c);
                 money_end = k + 1;
             } else if let Some(next) = words.get(k + 1) {
                 // "Canadian dollars", "Swiss francs": an adjective before the currency name.
-                if let Some(c) = currency_word(&next.lower(), &unit, country_hint) {
+                if let Some(c) = currency_word(&next.lower(), &unit, country_hints) {
                     currency = Some(c);
                     money_end = k + 2;
                 }
@@ -358,10 +365,14 @@ pub fn money(words: &[Word<'_>], country_hint: Option<&str>) -> Vec<Money> {
             || words[number_start]
                 .text
                 .ends_with(|c: char| c.is_alphabetic());
-        let follows_money = found.last().is_some();
-        let is_percent = words.get(end).is_some_and(|w| is_percent_word(&w.lower()));
-        if currency.is_some() || (scaled && follows_money && !is_percent) {
-            let currency = currency.or_else(|| found.last().and_then(|m| m.currency));
+        let earlier = found.last().and_then(|m| m.currency).or(known_currency);
+        let unit_follows = words.get(end).is_some_and(|w| {
+            let lower = w.lower();
+            is_percent_word(&lower)
+                || (w.text.starts_with(char::is_alphabetic) && !stops_unit(&lower))
+        });
+        if currency.is_some() || (scaled && earlier.is_some() && !unit_follows) {
+            let currency = currency.or(earlier);
             let start = amount.words.start;
             found.push(Money {
                 amount,
@@ -551,7 +562,7 @@ mod tests {
         hint: Option<&str>,
     ) -> Vec<(f64, Option<&'static str>, Qualifier, String)> {
         let ws = words(text, 0..text.len());
-        money(&ws, hint)
+        money(&ws, hint.as_slice(), None)
             .into_iter()
             .map(|m| {
                 let span = ws[m.words.start].bytes.start..ws[m.words.end - 1].bytes.end;
@@ -613,13 +624,25 @@ mod tests {
     #[test]
     fn plain_numbers_are_not_money() {
         assert!(money_of("in 1986, 20 ships and 12 pct", None).is_empty());
+        let text = "4.2 billion people and 3 billion in March";
+        let ws = words(text, 0..text.len());
+        let found = money(&ws, &[], Some("USD"));
+        assert_eq!(
+            found.len(),
+            1,
+            "a scaled number with a noun after it is a count, not money"
+        );
+        assert_eq!(
+            (found[0].amount.value, found[0].currency),
+            (3e9, Some("USD"))
+        );
     }
 
     #[test]
     fn reads_quantities_with_units() {
         let text = "exports more than 20 kinds of produce and 1.2 million tonnes of wheat; more than 200,000 Mexican companies; one cargo";
         let ws = words(text, 0..text.len());
-        let q: Vec<(f64, String, Qualifier)> = quantities(&ws, &money(&ws, None))
+        let q: Vec<(f64, String, Qualifier)> = quantities(&ws, &money(&ws, &[], None))
             .into_iter()
             .map(|c| (c.amount.value, c.unit, c.amount.qualifier))
             .collect();

@@ -1,0 +1,967 @@
+//! Trade facts from clauses: the kind from its trigger words, the sides from the countries the
+//! clause names (possessives, demonyms, "to"/"from"/"with"/"between"), and the amounts,
+//! commodities, change, trend and period around them.
+
+use super::amounts::{money, quantities};
+use super::change::{change, trend};
+use super::clauses::clauses;
+use super::commodities::commodities;
+use super::period::period;
+use super::words::{Word, words};
+use crate::api::v1::{
+    Commodity, EntityRef, EntityType, MentionKind, MonetaryAmount, Quantity, Statement, TradeFact,
+    TradeFactKind, Trend,
+};
+use crate::extract::entities::ArticleEntities;
+use crate::extract::offsets::CharOffsets;
+use crate::extract::sentences::Sentence;
+use std::ops::Range;
+
+/// A country named in a clause.
+#[derive(Debug, Clone)]
+struct CountryMention {
+    /// Index of the first word of the mention in the clause's words.
+    word: usize,
+    /// The country as a reference.
+    entity: EntityRef,
+    /// "Japan's": the mention is a possessive.
+    possessive: bool,
+}
+
+/// The trigger of a kind: its word index and the word.
+#[derive(Debug, Clone, Copy)]
+struct Trigger {
+    kind: TradeFactKind,
+    word: usize,
+}
+
+fn starts_with_any(word: &str, stems: &[&str]) -> bool {
+    stems.iter().any(|s| word.starts_with(s))
+}
+
+/// Rank of "largest", "second-biggest", "top", "third largest" before "partner".
+fn rank_before(lower: &[String], partner: usize) -> Option<i32> {
+    let from = partner.saturating_sub(4);
+    let window = &lower[from..partner];
+    let ordinal = |w: &str| match w {
+        "second" | "second-largest" | "second-biggest" | "no.2" => Some(2),
+        "third" | "third-largest" | "third-biggest" | "no.3" => Some(3),
+        "fourth" | "fourth-largest" | "fourth-biggest" => Some(4),
+        "fifth" | "fifth-largest" | "fifth-biggest" => Some(5),
+        _ => None,
+    };
+    if let Some(rank) = window.iter().find_map(|w| ordinal(w)) {
+        return Some(rank);
+    }
+    if let Some(i) = window.iter().position(|w| w == "top") {
+        let n = window.get(i + 1).map(String::as_str);
+        return Some(match n {
+            Some("two") => 2,
+            Some("three") => 3,
+            Some("five") => 5,
+            Some("ten") => 10,
+            _ => 1,
+        });
+    }
+    window
+        .iter()
+        .any(|w| {
+            matches!(
+                w.as_str(),
+                "largest" | "biggest" | "leading" | "main" | "major" | "top" | "no.1" | "first"
+            )
+        })
+        .then_some(1)
+}
+
+fn triggers(lower: &[String]) -> Vec<Trigger> {
+    let has = |pred: &dyn Fn(&str) -> bool| lower.iter().position(|w| pred(w));
+    let mut found = Vec::new();
+    let mut push = |kind, at: Option<usize>| {
+        if let Some(word) = at {
+            found.push(Trigger { kind, word });
+        }
+    };
+    let is_trade = |w: &str| matches!(w, "trade" | "trading" | "commercial");
+    if let Some(p) = has(&|w| matches!(w, "partner" | "partners")) {
+        let trade_before = lower[p.saturating_sub(3)..p].iter().any(|w| is_trade(w));
+        if trade_before && rank_before(lower, p).is_some() {
+            push(TradeFactKind::PartnerRank, Some(p));
+        }
+    }
+    let current_account = lower
+        .windows(2)
+        .any(|w| w[0] == "current" && w[1] == "account");
+    if !current_account {
+        push(
+            TradeFactKind::TradeBalance,
+            has(&|w| matches!(w, "surplus" | "surpluses" | "deficit" | "deficits")),
+        );
+    }
+    push(
+        TradeFactKind::TradeMeasure,
+        has(&|w| {
+            matches!(
+                w,
+                "tariff"
+                    | "tariffs"
+                    | "tariff-free"
+                    | "zero-tariff"
+                    | "quota"
+                    | "quotas"
+                    | "ban"
+                    | "bans"
+                    | "banned"
+                    | "banning"
+                    | "sanction"
+                    | "sanctions"
+                    | "embargo"
+                    | "embargoes"
+                    | "boycott"
+                    | "boycotts"
+                    | "anti-dumping"
+                    | "antidumping"
+                    | "countervailing"
+                    | "levy"
+                    | "levies"
+                    | "duties"
+                    | "protectionism"
+                    | "protectionist"
+                    | "safeguard"
+                    | "safeguards"
+            )
+        }),
+    );
+    let agreement_noun = has(&|w| {
+        matches!(
+            w,
+            "agreement"
+                | "agreements"
+                | "deal"
+                | "deals"
+                | "memorandum"
+                | "mou"
+                | "accord"
+                | "accords"
+                | "pact"
+                | "pacts"
+                | "treaty"
+                | "treaties"
+                | "fta"
+                | "contract"
+                | "contracts"
+        )
+    });
+    let agreement_verb = has(&|w| {
+        starts_with_any(
+            w,
+            &[
+                "sign", "agree", "negotiat", "conclud", "ratif", "reach", "clinch", "seal", "inked",
+            ],
+        )
+    });
+    if agreement_noun.is_some() && agreement_verb.is_some() {
+        push(TradeFactKind::Agreement, agreement_noun);
+    } else if let Some(v) = agreement_verb.filter(|&v| lower[v].starts_with("agree")) {
+        let about_trade = lower.iter().any(|w| is_trade(w) || w == "economic");
+        if about_trade {
+            push(TradeFactKind::Agreement, Some(v));
+        }
+    } else if lower
+        .windows(3)
+        .any(|w| w[0] == "free" && w[1] == "trade" && matches!(w[2].as_str(), "area" | "zone"))
+    {
+        push(TradeFactKind::Agreement, has(&|w| w == "free"));
+    }
+    push(
+        TradeFactKind::Investment,
+        has(&|w| starts_with_any(w, &["invest"]) || w == "fdi"),
+    );
+    let access = lower.windows(2).position(|w| {
+        (w[0] == "registered" && w[1] == "on")
+            || (w[0] == "market" && w[1] == "access")
+            || (w[0] == "access" && w[1] == "to")
+            || (starts_with_any(&w[0], &["enter"])
+                && matches!(w[1].as_str(), "the" | "its" | "their"))
+    });
+    push(TradeFactKind::MarketAccess, access);
+    push(
+        TradeFactKind::Export,
+        has(&|w| {
+            starts_with_any(w, &["export"])
+                || matches!(w, "shipments" | "shipped" | "supplied" | "sold")
+        }),
+    );
+    push(
+        TradeFactKind::Import,
+        has(&|w| starts_with_any(w, &["import"]) || matches!(w, "purchases" | "bought")),
+    );
+    let bilateral = lower.iter().enumerate().position(|(i, w)| {
+        is_trade(w)
+            && (lower.get(i + 1).is_some_and(|n| {
+                matches!(
+                    n.as_str(),
+                    "between"
+                        | "volume"
+                        | "ties"
+                        | "relations"
+                        | "cooperation"
+                        | "with"
+                        | "is"
+                        | "has"
+                        | "have"
+                        | "grew"
+                        | "rose"
+                        | "fell"
+                )
+            }) || i > 0
+                && matches!(
+                    lower[i - 1].as_str(),
+                    "bilateral" | "two-way" | "and" | "total"
+                ))
+    });
+    push(TradeFactKind::BilateralTrade, bilateral);
+    found.sort_by_key(|t| t.word);
+    found
+}
+
+/// The kinds a clause asserts, most specific first: one fact per clause, except a clause that
+/// states both an export and an import.
+fn choose(mut found: Vec<Trigger>) -> Vec<Trigger> {
+    const PRIORITY: [TradeFactKind; 9] = [
+        TradeFactKind::PartnerRank,
+        TradeFactKind::TradeBalance,
+        TradeFactKind::TradeMeasure,
+        TradeFactKind::Agreement,
+        TradeFactKind::MarketAccess,
+        TradeFactKind::Investment,
+        TradeFactKind::Export,
+        TradeFactKind::Import,
+        TradeFactKind::BilateralTrade,
+    ];
+    found.sort_by_key(|t| {
+        PRIORITY
+            .iter()
+            .position(|k| *k == t.kind)
+            .unwrap_or(PRIORITY.len())
+    });
+    let Some(first) = found.first().copied() else {
+        return Vec::new();
+    };
+    let flows = [TradeFactKind::Export, TradeFactKind::Import];
+    if flows.contains(&first.kind) {
+        let mut out = vec![first];
+        out.extend(
+            found
+                .iter()
+                .copied()
+                .find(|t| flows.contains(&t.kind) && t.kind != first.kind),
+        );
+        out
+    } else {
+        vec![first]
+    }
+}
+
+fn negated_or_hypothetical(lower: &[String], trigger: usize) -> bool {
+    let from = trigger.saturating_sub(5);
+    lower[from..trigger].iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "not"
+                | "never"
+                | "no"
+                | "cannot"
+                | "won't"
+                | "didn't"
+                | "doesn't"
+                | "if"
+                | "would"
+                | "could"
+                | "might"
+        )
+    })
+}
+
+/// State shared across the clauses of an article.
+#[derive(Default)]
+struct Context {
+    /// The country the last fact was about: the side of a clause that names none.
+    country: Option<EntityRef>,
+    /// The last currency named: "from 4.77 billion" keeps it.
+    currency: Option<&'static str>,
+}
+
+/// Everything one clause offers.
+struct Clause<'t> {
+    text: &'t str,
+    bytes: Range<usize>,
+    words: Vec<Word<'t>>,
+    lower: Vec<String>,
+    countries: Vec<CountryMention>,
+    /// Companies, organizations and places the clause names.
+    parties: Vec<EntityRef>,
+}
+
+impl Clause<'_> {
+    fn word_at(&self, byte: usize) -> usize {
+        self.words.partition_point(|w| w.bytes.end <= byte)
+    }
+
+    /// The first country at or after word `from` that the word `preposition` introduces within
+    /// three words ("to China", "from the United States").
+    fn country_after(&self, from: usize, prepositions: &[&str]) -> Option<&CountryMention> {
+        self.countries.iter().find(|c| {
+            c.word >= from
+                && self.lower[c.word.saturating_sub(3)..c.word]
+                    .iter()
+                    .any(|w| prepositions.contains(&w.as_str()))
+        })
+    }
+
+    /// The country the clause is about, before word `trigger`: a possessive or a demonym
+    /// first, else the first country named.
+    fn subject_before(&self, trigger: usize) -> Option<&CountryMention> {
+        let before: Vec<&CountryMention> = self
+            .countries
+            .iter()
+            .filter(|c| c.word <= trigger)
+            .collect();
+        before
+            .iter()
+            .rev()
+            .find(|c| c.possessive)
+            .or(before.first())
+            .copied()
+    }
+}
+
+impl<'t> Clause<'t> {
+    /// Reads the clause `text[bytes]` and the entities it names.
+    fn new(text: &'t str, bytes: Range<usize>, entities: &ArticleEntities) -> Self {
+        let words = words(text, bytes.clone());
+        let lower = words.iter().map(Word::lower).collect();
+        let mut clause = Clause {
+            text,
+            bytes,
+            words,
+            lower,
+            countries: Vec::new(),
+            parties: Vec::new(),
+        };
+        for mention in entities.mentions_in(clause.bytes.clone()) {
+            let Some(entity) = entities.entity_ref(mention.entity) else {
+                continue;
+            };
+            let after = text.get(mention.bytes.end..).unwrap_or_default();
+            let possessive = after.starts_with("'s")
+                || after.starts_with("’s")
+                || mention.kind == MentionKind::Demonym;
+            // "U.S. dollars" names a currency, not the United States.
+            let rest = after.trim_start().to_ascii_lowercase();
+            let currency_use = rest.starts_with("dollar") || rest.starts_with("dlrs");
+            let is_country =
+                entity.r#type == EntityType::Country as i32 && !entity.country_code.is_empty();
+            if is_country && !currency_use {
+                let word = clause.word_at(mention.bytes.start);
+                clause.countries.push(CountryMention {
+                    word,
+                    entity,
+                    possessive,
+                });
+            } else if matches!(
+                EntityType::try_from(entity.r#type),
+                Ok(EntityType::Organization | EntityType::Location)
+            ) {
+                clause.parties.push(entity);
+            }
+        }
+        clause
+    }
+}
+
+fn dedup_refs(refs: impl IntoIterator<Item = EntityRef>) -> Vec<EntityRef> {
+    let mut out: Vec<EntityRef> = Vec::new();
+    for r in refs {
+        if !out.iter().any(|o| o.entity_id == r.entity_id) {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// The sides of a fact of `kind` triggered at word `at`: (exporter, importer, reporter,
+/// partner, parties).
+type Sides = (
+    Option<EntityRef>,
+    Option<EntityRef>,
+    Option<EntityRef>,
+    Option<EntityRef>,
+    Vec<EntityRef>,
+);
+
+fn sides(kind: TradeFactKind, at: usize, clause: &Clause<'_>, context: &Context) -> Sides {
+    let subject = clause
+        .subject_before(at)
+        .map(|c| c.entity.clone())
+        .or_else(|| context.country.clone());
+    let other = |exclude: &Option<EntityRef>| {
+        clause
+            .countries
+            .iter()
+            .find(|c| {
+                exclude
+                    .as_ref()
+                    .is_none_or(|e| e.entity_id != c.entity.entity_id)
+            })
+            .map(|c| c.entity.clone())
+    };
+    let all_countries = || dedup_refs(clause.countries.iter().map(|c| c.entity.clone()));
+    let organizations = || dedup_refs(clause.parties.iter().cloned());
+    match kind {
+        TradeFactKind::Export => {
+            let importer = clause
+                .country_after(at, &["to", "into", "for"])
+                .map(|c| c.entity.clone())
+                .or_else(|| {
+                    clause
+                        .countries
+                        .iter()
+                        .find(|c| c.word > at && !c.possessive)
+                        .map(|c| c.entity.clone())
+                })
+                .filter(|i| subject.as_ref().is_none_or(|s| s.entity_id != i.entity_id));
+            (subject, importer, None, None, Vec::new())
+        }
+        TradeFactKind::Import => {
+            let exporter = clause
+                .country_after(at, &["from"])
+                .map(|c| c.entity.clone())
+                .filter(|e| subject.as_ref().is_none_or(|s| s.entity_id != e.entity_id));
+            (exporter, subject, None, None, Vec::new())
+        }
+        TradeFactKind::PartnerRank => {
+            let reporter = clause
+                .countries
+                .iter()
+                .find(|c| c.possessive)
+                .map(|c| c.entity.clone());
+            let partner = other(&reporter);
+            (None, None, reporter, partner, Vec::new())
+        }
+        TradeFactKind::TradeBalance => {
+            let partner = clause
+                .country_after(at, &["with", "against", "vis-a-vis"])
+                .map(|c| c.entity.clone());
+            let reporter = clause
+                .countries
+                .iter()
+                .find(|c| {
+                    partner
+                        .as_ref()
+                        .is_none_or(|p| p.entity_id != c.entity.entity_id)
+                })
+                .map(|c| c.entity.clone())
+                .or_else(|| context.country.clone());
+            (None, None, reporter, partner, Vec::new())
+        }
+        TradeFactKind::TradeMeasure => {
+            let partner = clause
+                .country_after(
+                    at.saturating_sub(3),
+                    &["against", "on", "from", "with", "to"],
+                )
+                .map(|c| c.entity.clone())
+                .filter(|p| subject.as_ref().is_none_or(|s| s.entity_id != p.entity_id));
+            (None, None, subject, partner, organizations())
+        }
+        TradeFactKind::Agreement => {
+            let mut parties = all_countries();
+            parties.extend(organizations());
+            (None, None, None, None, parties)
+        }
+        TradeFactKind::BilateralTrade | TradeFactKind::Investment | TradeFactKind::MarketAccess => {
+            let mut countries = all_countries();
+            if countries.is_empty() {
+                countries.extend(context.country.clone());
+            }
+            let reporter = countries.first().cloned();
+            let partner = countries.get(1).cloned();
+            (None, None, reporter, partner, organizations())
+        }
+        TradeFactKind::Unspecified => (None, None, None, None, Vec::new()),
+    }
+}
+
+fn agreement_type(lower: &[String], at: usize) -> String {
+    let from = at.saturating_sub(3);
+    let mut words: Vec<&str> = lower[from..=at.min(lower.len() - 1)]
+        .iter()
+        .map(String::as_str)
+        .skip_while(|w| {
+            !matches!(
+                *w,
+                "free"
+                    | "trade"
+                    | "economic"
+                    | "investment"
+                    | "cooperation"
+                    | "framework"
+                    | "bilateral"
+            )
+        })
+        .collect();
+    if words.is_empty() {
+        words.push(lower[at].as_str());
+    }
+    if lower[at] == "memorandum" && lower.get(at + 1).is_some_and(|w| w == "of") {
+        return "memorandum of understanding".to_owned();
+    }
+    words.join(" ")
+}
+
+fn measure_type(lower: &[String], at: usize) -> String {
+    let status = lower.iter().find_map(|w| match w.as_str() {
+        w if w.starts_with("threat") => Some("threatened"),
+        w if w.starts_with("lift") || w.starts_with("remov") || w.starts_with("scrap") => {
+            Some("lifted")
+        }
+        w if w.starts_with("propos") => Some("proposed"),
+        w if w.starts_with("impos") || w.starts_with("slap") => Some("imposed"),
+        _ => None,
+    });
+    let mut measure = lower[at].clone();
+    let modifier = matches!(
+        measure.as_str(),
+        "anti-dumping" | "antidumping" | "countervailing" | "zero-tariff" | "tariff-free"
+    );
+    if let Some(noun) = lower.get(at + 1).filter(|n| {
+        modifier
+            && matches!(
+                n.as_str(),
+                "duty"
+                    | "duties"
+                    | "tariffs"
+                    | "tariff"
+                    | "measures"
+                    | "treatment"
+                    | "probe"
+                    | "investigation"
+                    | "access"
+            )
+    }) {
+        measure = format!("{measure} {noun}");
+    }
+    if at > 0
+        && matches!(
+            lower[at - 1].as_str(),
+            "anti-dumping"
+                | "antidumping"
+                | "countervailing"
+                | "import"
+                | "export"
+                | "trade"
+                | "punitive"
+                | "retaliatory"
+        )
+    {
+        measure = format!("{} {measure}", lower[at - 1]);
+    }
+    match status {
+        Some(status) => format!("{status} {measure}"),
+        None => measure,
+    }
+}
+
+/// The trade facts of an article, in text order, with local ids `t1`, `t2`, ...
+pub fn extract(
+    text: &str,
+    sentences: &[Sentence],
+    offsets: &CharOffsets<'_>,
+    entities: &ArticleEntities,
+    statements: &[Statement],
+) -> Vec<TradeFact> {
+    let mut context = Context::default();
+    let mut facts = Vec::new();
+    for sentence in sentences {
+        for bytes in clauses(text, sentence.bytes.clone()) {
+            let clause = Clause::new(text, bytes, entities);
+            for trigger in choose(triggers(&clause.lower)) {
+                let threat = clause.lower.iter().any(|w| w.starts_with("threat"));
+                if negated_or_hypothetical(&clause.lower, trigger.word)
+                    && !(trigger.kind == TradeFactKind::TradeMeasure && threat)
+                {
+                    continue;
+                }
+                if let Some(fact) = build(&clause, trigger, &mut context, offsets, statements) {
+                    facts.push(fact);
+                }
+            }
+        }
+    }
+    for (n, fact) in facts.iter_mut().enumerate() {
+        fact.trade_fact_id = format!("t{}", n + 1);
+    }
+    facts
+}
+
+fn build(
+    clause: &Clause<'_>,
+    trigger: Trigger,
+    context: &mut Context,
+    offsets: &CharOffsets<'_>,
+    statements: &[Statement],
+) -> Option<TradeFact> {
+    let (exporter, importer, reporter, partner, parties) =
+        sides(trigger.kind, trigger.word, clause, context);
+    let has_side = exporter.is_some()
+        || importer.is_some()
+        || reporter.is_some()
+        || partner.is_some()
+        || !parties.is_empty();
+    if !has_side {
+        return None;
+    }
+    let hints: Vec<&str> = [&exporter, &importer, &reporter, &partner]
+        .into_iter()
+        .flatten()
+        .map(|r| r.country_code.as_str())
+        .collect();
+    let amounts = money(&clause.words, &hints, context.currency);
+    let span_of = |range: &Range<usize>| -> Option<(String, crate::api::v1::Span)> {
+        let first = clause.words.get(range.start)?;
+        let last = clause.words.get(range.end.checked_sub(1)?)?;
+        let bytes = first.bytes.start..last.bytes.end;
+        Some((
+            clause.text.get(bytes.clone())?.to_owned(),
+            offsets.span(bytes.start, bytes.end).to_api(),
+        ))
+    };
+    let value = amounts.first().and_then(|m| {
+        let currency = m.currency?;
+        let (text, span) = span_of(&m.words)?;
+        Some(MonetaryAmount {
+            amount: m.amount.value,
+            currency: currency.to_owned(),
+            qualifier: m.amount.qualifier as i32,
+            text,
+            span: Some(span),
+        })
+    });
+    if let Some(currency) = amounts.iter().find_map(|m| m.currency) {
+        context.currency = Some(currency);
+    }
+    let quantity = quantities(&clause.words, &amounts)
+        .into_iter()
+        .next()
+        .and_then(|q| {
+            let (text, span) = span_of(&q.words)?;
+            Some(Quantity {
+                amount: q.amount.value,
+                unit: q.unit,
+                qualifier: q.amount.qualifier as i32,
+                text,
+                span: Some(span),
+            })
+        });
+    let goods = commodities(clause.text, clause.bytes.clone())
+        .into_iter()
+        .map(|c| Commodity {
+            span: Some(offsets.span(c.bytes.start, c.bytes.end).to_api()),
+            name: c.name,
+            hs_code: c.hs_code,
+        })
+        .collect();
+    let evidence_span = offsets.span(clause.bytes.start, clause.bytes.end).to_api();
+    let attributed_statement_id = statements
+        .iter()
+        .find(|s| {
+            s.content_span
+                .is_some_and(|c| c.start <= evidence_span.start && evidence_span.end <= c.end)
+        })
+        .map(|s| s.statement_id.clone())
+        .unwrap_or_default();
+    let rank = if trigger.kind == TradeFactKind::PartnerRank {
+        rank_before(&clause.lower, trigger.word).unwrap_or(1)
+    } else {
+        0
+    };
+    let about = reporter
+        .clone()
+        .or_else(|| exporter.clone())
+        .or_else(|| importer.clone());
+    if about.is_some() {
+        context.country = about;
+    }
+    let trend = trend(&clause.words);
+    Some(TradeFact {
+        kind: trigger.kind as i32,
+        exporter,
+        importer,
+        reporter,
+        partner,
+        parties,
+        commodities: goods,
+        value,
+        quantity,
+        change: change(&clause.words),
+        trend: if trend == Trend::Unspecified {
+            0
+        } else {
+            trend as i32
+        },
+        rank,
+        agreement_type: if trigger.kind == TradeFactKind::Agreement {
+            agreement_type(&clause.lower, trigger.word)
+        } else {
+            String::new()
+        },
+        measure_type: if trigger.kind == TradeFactKind::TradeMeasure {
+            measure_type(&clause.lower, trigger.word)
+        } else {
+            String::new()
+        },
+        period: period(clause.text, &clause.words),
+        evidence: clause
+            .text
+            .get(clause.bytes.clone())
+            .unwrap_or_default()
+            .to_owned(),
+        evidence_span: Some(evidence_span),
+        attributed_statement_id,
+        confidence: 0.6,
+        ..Default::default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::v1::{Entity, Qualifier};
+    use crate::extract::entities::EntityMention;
+    use crate::extract::sentences::split;
+
+    /// Entities found by plain substring search: (surface, type, code or id, mention kind).
+    fn entities_for(
+        text: &str,
+        names: &[(&str, EntityType, &str, MentionKind)],
+        offsets: &CharOffsets<'_>,
+    ) -> ArticleEntities {
+        let mut out = ArticleEntities::default();
+        for (surface, ty, code, kind) in names {
+            let id = if *ty == EntityType::Country {
+                format!("country/{code}")
+            } else {
+                format!("org/{code}")
+            };
+            let index = out
+                .entities
+                .iter()
+                .position(|e| e.entity_id == id)
+                .unwrap_or_else(|| {
+                    out.entities.push(Entity {
+                        entity_id: id.clone(),
+                        r#type: *ty as i32,
+                        name: (*surface).to_owned(),
+                        country_code: if *ty == EntityType::Country {
+                            (*code).to_owned()
+                        } else {
+                            String::new()
+                        },
+                        ..Default::default()
+                    });
+                    out.entities.len() - 1
+                });
+            for (start, found) in text.match_indices(surface) {
+                let bytes = start..start + found.len();
+                out.mentions.push(EntityMention {
+                    span: offsets.span(bytes.start, bytes.end),
+                    bytes,
+                    kind: *kind,
+                    entity: index,
+                });
+            }
+        }
+        out.mentions.sort_by_key(|m| m.bytes.start);
+        out
+    }
+
+    fn facts(text: &str, names: &[(&str, EntityType, &str, MentionKind)]) -> Vec<TradeFact> {
+        let offsets = CharOffsets::new(text);
+        let entities = entities_for(text, names, &offsets);
+        extract(text, &split(text, &offsets), &offsets, &entities, &[])
+    }
+
+    fn code(side: &Option<EntityRef>) -> &str {
+        side.as_ref().map_or("", |r| r.country_code.as_str())
+    }
+
+    const NAME: MentionKind = MentionKind::Name;
+    const COUNTRY: EntityType = EntityType::Country;
+
+    #[test]
+    fn partner_rank_reads_the_possessive_as_reporter() {
+        let f = facts(
+            "Chile is Peru's largest trading partner.",
+            &[
+                ("Chile", COUNTRY, "CL", NAME),
+                ("Peru", COUNTRY, "PE", NAME),
+            ],
+        );
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].kind, TradeFactKind::PartnerRank as i32);
+        assert_eq!(
+            (code(&f[0].reporter), code(&f[0].partner), f[0].rank),
+            ("PE", "CL", 1)
+        );
+        let f = facts(
+            "Chile is Peru's second-biggest trade partner.",
+            &[
+                ("Chile", COUNTRY, "CL", NAME),
+                ("Peru", COUNTRY, "PE", NAME),
+            ],
+        );
+        assert_eq!(f[0].rank, 2);
+    }
+
+    #[test]
+    fn exports_take_their_destination_from_to() {
+        let f = facts(
+            "Peru has been expanding its exports of copper concentrate to China.",
+            &[
+                ("Peru", COUNTRY, "PE", NAME),
+                ("China", COUNTRY, "CN", NAME),
+            ],
+        );
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].kind, TradeFactKind::Export as i32);
+        assert_eq!((code(&f[0].exporter), code(&f[0].importer)), ("PE", "CN"));
+        assert_eq!(f[0].commodities[0].name, "copper concentrate");
+        assert_eq!(f[0].commodities[0].hs_code, "2603");
+        assert_eq!(f[0].trend, Trend::Increase as i32);
+    }
+
+    #[test]
+    fn imports_with_money_change_and_period() {
+        let text =
+            "Swedish imports from Brazil fell 14 pct to 230 mln crowns in the first half of 1987.";
+        let f = facts(
+            text,
+            &[
+                ("Swedish", COUNTRY, "SE", MentionKind::Demonym),
+                ("Brazil", COUNTRY, "BR", NAME),
+            ],
+        );
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].kind, TradeFactKind::Import as i32);
+        assert_eq!((code(&f[0].exporter), code(&f[0].importer)), ("BR", "SE"));
+        let value = f[0].value.as_ref().expect("value");
+        assert_eq!(
+            (value.amount, value.currency.as_str(), value.text.as_str()),
+            (230e6, "SEK", "230 mln crowns")
+        );
+        let change = f[0].change.as_ref().expect("change");
+        assert_eq!(
+            (change.percent, change.direction),
+            (14.0, Trend::Decrease as i32)
+        );
+        assert_eq!(f[0].period, "the first half of 1987");
+        let span = f[0].evidence_span.expect("span");
+        let chars: String = text
+            .chars()
+            .skip(span.start as usize)
+            .take((span.end - span.start) as usize)
+            .collect();
+        assert_eq!(chars, f[0].evidence);
+    }
+
+    #[test]
+    fn a_clause_without_a_country_keeps_the_previous_one_and_currency() {
+        let text = "Japan's exports rose 3 pct to 12.1 billion dlrs. The trade surplus widened to 4.2 billion in March.";
+        let f = facts(text, &[("Japan", COUNTRY, "JP", NAME)]);
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[1].kind, TradeFactKind::TradeBalance as i32);
+        assert_eq!(code(&f[1].reporter), "JP");
+        assert_eq!(
+            f[1].value.as_ref().map(|v| (v.amount, v.currency.as_str())),
+            Some((4.2e9, "USD"))
+        );
+    }
+
+    #[test]
+    fn measures_agreements_and_bilateral_trade() {
+        let names = [
+            ("Canada", COUNTRY, "CA", NAME),
+            ("Vietnam", COUNTRY, "VN", NAME),
+            ("Kenya", COUNTRY, "KE", NAME),
+            ("Uganda", COUNTRY, "UG", NAME),
+        ];
+        let text = "Canada imposed anti-dumping duties on steel from Vietnam. Kenya signed a free trade agreement with Uganda. Trade between Kenya and Uganda has grown rapidly.";
+        let f = facts(text, &names);
+        let kinds: Vec<i32> = f.iter().map(|f| f.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                TradeFactKind::TradeMeasure as i32,
+                TradeFactKind::Agreement as i32,
+                TradeFactKind::BilateralTrade as i32
+            ]
+        );
+        assert_eq!((code(&f[0].reporter), code(&f[0].partner)), ("CA", "VN"));
+        assert_eq!(f[0].measure_type, "imposed anti-dumping duties");
+        assert_eq!(
+            f[1].parties
+                .iter()
+                .map(|p| p.country_code.as_str())
+                .collect::<Vec<_>>(),
+            ["KE", "UG"]
+        );
+        assert_eq!(f[1].agreement_type, "free trade agreement");
+        assert_eq!(f[2].trend, Trend::Increase as i32);
+        assert_eq!(
+            f.iter()
+                .map(|f| f.trade_fact_id.as_str())
+                .collect::<Vec<_>>(),
+            ["t1", "t2", "t3"]
+        );
+    }
+
+    #[test]
+    fn negated_and_hypothetical_clauses_assert_nothing() {
+        let names = [
+            ("Peru", COUNTRY, "PE", NAME),
+            ("Chile", COUNTRY, "CL", NAME),
+        ];
+        assert!(facts("Peru did not export any wheat to Chile.", &names).is_empty());
+        assert!(
+            facts(
+                "Peru would export more wheat to Chile if prices rose.",
+                &names
+            )
+            .is_empty()
+        );
+        let f = facts(
+            "Peru threatened to impose tariffs on wine from Chile.",
+            &names,
+        );
+        assert_eq!(f[0].measure_type, "threatened tariffs");
+    }
+
+    #[test]
+    fn quantities_and_qualifiers() {
+        let f = facts(
+            "Peru exports more than 20 kinds of fruit to China, including avocados and grapes.",
+            &[
+                ("Peru", COUNTRY, "PE", NAME),
+                ("China", COUNTRY, "CN", NAME),
+            ],
+        );
+        let q = f[0].quantity.as_ref().expect("quantity");
+        assert_eq!(
+            (q.amount, q.unit.as_str(), q.qualifier),
+            (20.0, "kinds of fruit", Qualifier::MoreThan as i32)
+        );
+        let names: Vec<&str> = f[0].commodities.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["fruit", "avocados", "grapes"]);
+    }
+}
