@@ -1,6 +1,7 @@
 //! Command-line parsing and the subcommands. Every flag is also an environment variable
 //! `NEWSFACTS_<FLAG>`.
 
+mod bench;
 mod extract;
 mod ingest;
 mod serve;
@@ -43,6 +44,9 @@ pub enum Command {
     /// Stream ArticleInput JSON lines to a server, with progress. Safe to re-run: articles
     /// already stored come back as duplicates.
     Ingest(ingest::IngestArgs),
+    /// Load generator: drives a running server (ingest, analyze or queries) and prints
+    /// throughput and latency percentiles.
+    Bench(bench::BenchArgs),
 }
 
 fn init_tracing(format: LogFormat, filter: &str) {
@@ -66,6 +70,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::run(args),
         Command::Extract(args) => extract::run(args),
         Command::Ingest(args) => ingest::run(args),
+        Command::Bench(args) => bench::run(args),
     }
 }
 
