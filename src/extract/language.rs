@@ -8,6 +8,40 @@ pub const UNDETERMINED: &str = "und";
 /// How many code points of the text detection looks at.
 const SAMPLE_CHARS: usize = 4_000;
 
+/// How many code points the quick English check looks at.
+const QUICK_SAMPLE_CHARS: usize = 1_000;
+
+/// English function words: in English prose they make up a large share of the words, and in
+/// other languages written in Latin script a small one.
+const ENGLISH_FUNCTION_WORDS: [&str; 24] = [
+    "the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "it", "with", "as", "was",
+    "said", "by", "he", "be", "at", "from", "has", "its", "are", "will",
+];
+
+/// A cheap first check, before the statistical detector (which costs far more than the rest
+/// of extraction on a short story): at least 30 words, all ASCII, and a quarter or more
+/// of them English function words.
+fn looks_english(sample: &str) -> bool {
+    let mut words = 0usize;
+    let mut function = 0usize;
+    for word in sample
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !word.is_ascii() {
+            return false;
+        }
+        words += 1;
+        if ENGLISH_FUNCTION_WORDS
+            .iter()
+            .any(|f| f.eq_ignore_ascii_case(word))
+        {
+            function += 1;
+        }
+    }
+    words >= 30 && function * 4 >= words
+}
+
 /// Texts with fewer letters than this are too short to detect.
 const MIN_LETTERS: usize = 20;
 
@@ -15,6 +49,9 @@ const MIN_LETTERS: usize = 20;
 /// ISO 639-3 code. When the text is too short or the detection unreliable, the tag is "en" if
 /// at least 90% of its letters are ASCII, else "und".
 pub fn detect(text: &str) -> String {
+    if looks_english(&text[..prefix_end(text, QUICK_SAMPLE_CHARS)]) {
+        return "en".to_owned();
+    }
     let sample = &text[..prefix_end(text, SAMPLE_CHARS)];
     let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
     if letters >= MIN_LETTERS
@@ -128,6 +165,20 @@ mod tests {
         assert_eq!(detect(fr), "fr");
         let zh = "商务部星期二表示，去年对邻国的机械出口大幅增长，而粮食进口连续第三年下降。";
         assert_eq!(detect(zh), "zh");
+    }
+
+    #[test]
+    fn the_quick_check_accepts_english_prose_only() {
+        let english = "The ministry said on Monday that exports of wheat to the region rose in the first half of the year, \
+            and it expects the trend to continue as long as prices remain stable, officials told reporters in the capital.";
+        assert!(looks_english(english));
+        let spanish = "El ministerio dijo el lunes que las exportaciones de trigo a la region subieron en la primera mitad \
+            del año, y espera que la tendencia continue mientras los precios se mantengan estables, dijeron los funcionarios.";
+        assert!(!looks_english(spanish));
+        let dutch = "Het ministerie zei maandag dat de export van tarwe naar de regio in de eerste helft van het jaar is gestegen \
+            en het verwacht dat de trend zich voortzet zolang de prijzen stabiel blijven, zeiden ambtenaren tegen verslaggevers.";
+        assert!(!looks_english(dutch));
+        assert!(!looks_english("the the the"), "too short to judge");
     }
 
     #[test]
