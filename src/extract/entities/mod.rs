@@ -6,6 +6,16 @@ use super::sentences::Sentence;
 use crate::api::v1::{Entity, EntityRef, MentionKind};
 use std::ops::Range;
 
+mod build;
+mod coref;
+mod dateline;
+pub mod ids;
+pub mod lexicon;
+mod names;
+#[cfg(test)]
+mod tests;
+mod words;
+
 /// One mention in the text, linked to an entity of the article.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EntityMention {
@@ -53,7 +63,18 @@ impl ArticleEntities {
 }
 
 /// Finds the entities of an article and resolves coreference inside it.
+///
+/// Looks at the dateline (place and agency) and at the sentences; never panics, and runs
+/// in time linear in the length of the text.
 pub fn recognize(text: &str, sentences: &[Sentence], offsets: &CharOffsets<'_>) -> ArticleEntities {
-    let _ = (text, sentences, offsets);
-    ArticleEntities::default()
+    let words = words::words(text, sentences);
+    let vocabulary = words::lower_vocabulary(&words);
+    let runs = words::runs(&words);
+    let body_start = sentences.first().map_or(text.len(), |s| s.bytes.start);
+    let prior = dateline::candidates(text, body_start, offsets);
+    let mut cands = names::find(text, &words, &runs, &vocabulary, &prior);
+    cands.extend(prior);
+    cands.sort_by_key(|c| (c.bytes.start, c.bytes.end));
+    let clusters = coref::resolve(&words, cands);
+    build::entities(text, offsets, &clusters)
 }

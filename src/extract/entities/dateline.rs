@@ -1,0 +1,77 @@
+//! Entities named in the dateline: its place ("HANGZHOU", "MEXICO CITY") and its agency
+//! ("Xinhua", "Reuters").
+
+use super::lexicon::{COUNTRY_FORMS, KNOWN_ORGS, PLACES, title_case};
+use super::names::{Candidate, country_key, location_key, org_key};
+use crate::api::v1::{EntityType, MentionKind};
+use crate::extract::offsets::CharOffsets;
+
+fn candidate(
+    bytes: std::ops::Range<usize>,
+    etype: EntityType,
+    key: String,
+    name: &str,
+) -> Candidate {
+    Candidate {
+        bytes,
+        etype,
+        kind: MentionKind::Name,
+        key,
+        name: name.to_owned(),
+        lexicon_name: None,
+        role: None,
+        titles: Vec::new(),
+        country: None,
+        gender: None,
+    }
+}
+
+/// The place and agency of the dateline before byte `body_start`, as candidates.
+pub fn candidates(text: &str, body_start: usize, offsets: &CharOffsets<'_>) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    let Some(dateline) = crate::extract::dateline::parse(text, None, offsets) else {
+        return out;
+    };
+    let head = text.get(..body_start).unwrap_or("");
+    let place = dateline.place.trim();
+    if !place.is_empty() {
+        if let Some(at) = head.find(place) {
+            let bytes = at..at + place.len();
+            // Upper-case datelines are title-cased for the name ("MEXICO CITY").
+            let name = if place.chars().any(char::is_lowercase) {
+                place.to_owned()
+            } else {
+                title_case(place)
+            };
+            if let Some((country, _)) = COUNTRY_FORMS.get(name.as_str()) {
+                let mut c = candidate(bytes, EntityType::Country, country_key(country.code), &name);
+                c.lexicon_name = Some(country.name.to_owned());
+                c.country = Some(country.code.to_owned());
+                out.push(c);
+            } else {
+                let mut c = candidate(bytes, EntityType::Location, location_key(&name), &name);
+                c.country = PLACES
+                    .get(&name.to_uppercase())
+                    .copied()
+                    .flatten()
+                    .map(str::to_owned);
+                out.push(c);
+            }
+        }
+    }
+    let agency = dateline.agency.trim();
+    if !agency.is_empty() {
+        if let Some(at) = head.find(agency) {
+            let lexicon_name = KNOWN_ORGS.get(agency).copied().unwrap_or(agency);
+            let mut c = candidate(
+                at..at + agency.len(),
+                EntityType::Organization,
+                org_key(lexicon_name),
+                agency,
+            );
+            c.lexicon_name = Some(lexicon_name.to_owned());
+            out.push(c);
+        }
+    }
+    out
+}

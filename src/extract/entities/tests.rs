@@ -1,0 +1,1 @@
+//! Tests of entity recognition and coreference, on made-up wire copy.
