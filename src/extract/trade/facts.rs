@@ -26,6 +26,8 @@ struct CountryMention {
     entity: EntityRef,
     /// "Japan's": the mention is a possessive.
     possessive: bool,
+    /// "the country": a description resolved by coreference.
+    description: bool,
 }
 
 /// The trigger of a kind: its word index and the word.
@@ -327,12 +329,20 @@ impl Clause<'_> {
             .iter()
             .filter(|c| c.word <= trigger)
             .collect();
-        before
+        let subject = before
             .iter()
             .rev()
             .find(|c| c.possessive)
             .or(before.first())
-            .copied()
+            .copied()?;
+        // "The country exports ... to China": a description resolved to the country the clause
+        // names again as its other side is a wrong resolution; the caller then falls back to the
+        // country of the previous fact.
+        let named_again = self
+            .countries
+            .iter()
+            .any(|c| c.word > trigger && c.entity.entity_id == subject.entity.entity_id);
+        (!(subject.description && named_again)).then_some(subject)
     }
 }
 
@@ -362,12 +372,27 @@ impl<'t> Clause<'t> {
             let currency_use = rest.starts_with("dollar") || rest.starts_with("dlrs");
             let is_country =
                 entity.r#type == EntityType::Country as i32 && !entity.country_code.is_empty();
-            if is_country && !currency_use {
+            // A city or province stands for its country ("Shanghai's imports").
+            let is_place_in_country =
+                entity.r#type == EntityType::Location as i32 && !entity.country_code.is_empty();
+            if (is_country || is_place_in_country) && !currency_use {
                 let word = clause.word_at(mention.bytes.start);
+                let entity = if is_place_in_country {
+                    EntityRef {
+                        entity_id: format!("country/{}", entity.country_code),
+                        name: entity.country_code.clone(),
+                        r#type: EntityType::Country as i32,
+                        country_code: entity.country_code,
+                    }
+                } else {
+                    entity
+                };
+                let description = mention.kind == MentionKind::Description;
                 clause.countries.push(CountryMention {
                     word,
                     entity,
                     possessive,
+                    description,
                 });
             } else if matches!(
                 EntityType::try_from(entity.r#type),
