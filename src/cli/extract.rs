@@ -98,7 +98,17 @@ fn analyze_line(line: &[u8], limits: ArticleLimits) -> Result<AnalyzeArticleResp
     if !violations.is_empty() {
         return Err(rpc_status::invalid_argument("invalid article", &violations));
     }
-    let article = crate::extract::analyze(&input);
+    // A bug in extraction must cost one line, not the run (the server isolates it the same way).
+    let article = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        crate::extract::analyze(&input)
+    }))
+    .map_err(|_| {
+        rpc_status::with_reason(
+            tonic::Code::Internal,
+            "extraction failed on this article",
+            "EXTRACTION_FAILED",
+        )
+    })?;
     Ok(AnalyzeArticleResponse {
         article: Some(article),
     })

@@ -76,10 +76,12 @@ fn entity_id(cluster: &Cluster, name: &str) -> String {
 
 /// Whether the entity is named in the article (not only by a demonym such as "Mexican").
 fn is_named(cluster: &Cluster) -> bool {
-    cluster
-        .mentions
-        .iter()
-        .any(|m| matches!(m.kind, MentionKind::Name | MentionKind::Alias))
+    cluster.mentions.iter().any(|m| match m.kind {
+        MentionKind::Name | MentionKind::Alias => true,
+        // A country named only by its people or adjective ("the Sudanese capital").
+        MentionKind::Demonym => cluster.etype == EntityType::Country,
+        _ => false,
+    })
 }
 
 /// Builds the article's entities and its sorted mention list.
@@ -113,15 +115,15 @@ pub fn entities(text: &str, offsets: &CharOffsets<'_>, clusters: &[Cluster]) -> 
                 }
                 other => other,
             };
-            if let Some(role) = &m.role {
-                if !roles.contains(role) {
-                    roles.push(role.clone());
-                }
+            if let Some(role) = &m.role
+                && !roles.contains(role)
+            {
+                roles.push(role.clone());
             }
-            if country_code.is_empty() {
-                if let Some(c) = &m.country {
-                    country_code.clone_from(c);
-                }
+            if country_code.is_empty()
+                && let Some(c) = &m.country
+            {
+                country_code.clone_from(c);
             }
             let span = offsets.span(m.bytes.start, m.bytes.end);
             mentions.push(Mention {

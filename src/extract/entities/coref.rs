@@ -15,8 +15,6 @@ use crate::api::v1::{EntityType, MentionKind};
 pub struct Cluster {
     /// What the entity is.
     pub etype: EntityType,
-    /// Its grouping key.
-    pub key: String,
     /// Its mentions, in text order.
     pub mentions: Vec<Candidate>,
     /// Gender, from titles or pronouns.
@@ -194,19 +192,11 @@ fn references(words: &[Word<'_>]) -> Vec<Ref> {
             continue;
         };
         let last = &words[j + n - 1];
-        // A noun that modifies another ("the company's", fine; "the bank loans", not).
-        let followed_by_noun = words
-            .get(j + n)
-            .is_some_and(|x| x.sentence == w.sentence && x.is_lower() && x.text.ends_with('s'))
-            && !last.possessive
-            && matches!(what, Reference::OrgHead(_) | Reference::Country);
-        if !followed_by_noun {
-            refs.push(Ref {
-                bytes: w.bytes.start..last.bytes.end,
-                word: i,
-                what,
-            });
-        }
+        refs.push(Ref {
+            bytes: w.bytes.start..last.bytes.end,
+            word: i,
+            what,
+        });
         i = j + n;
     }
     refs
@@ -233,7 +223,6 @@ pub fn resolve(words: &[Word<'_>], cands: Vec<Candidate>) -> Vec<Cluster> {
         let index = *by_key.entry(c.key.clone()).or_insert_with(|| {
             clusters.push(Cluster {
                 etype: c.etype,
-                key: c.key.clone(),
                 mentions: Vec::new(),
                 gender: None,
                 titles: HashSet::new(),
@@ -245,9 +234,9 @@ pub fn resolve(words: &[Word<'_>], cands: Vec<Candidate>) -> Vec<Cluster> {
         cluster.gender = cluster.gender.or(c.gender);
         cluster.titles.extend(c.titles.iter().cloned());
         if c.etype == EntityType::Organization {
-            if let Some(last) = c.name.split_whitespace().last() {
-                if ORG_HEADS.contains(last) {
-                    cluster.heads.insert(last.to_lowercase());
+            for word in c.name.split_whitespace() {
+                if ORG_HEADS.contains(word) && word.chars().next().is_some_and(char::is_uppercase) {
+                    cluster.heads.insert(word.to_lowercase());
                 }
             }
         }
@@ -363,7 +352,9 @@ pub fn resolve(words: &[Word<'_>], cands: Vec<Candidate>) -> Vec<Cluster> {
                     let cl = &mut clusters[cluster];
                     cl.gender = cl.gender.or(g);
                 }
-                let template = &clusters[cluster].mentions[0];
+                let Some(template) = clusters[cluster].mentions.first() else {
+                    continue;
+                };
                 let mut m = template.clone();
                 m.bytes = r.bytes.clone();
                 m.kind = kind;
@@ -378,17 +369,16 @@ pub fn resolve(words: &[Word<'_>], cands: Vec<Candidate>) -> Vec<Cluster> {
                 if let Some(mut c) = cap_desc.remove(&r.bytes.start) {
                     if let Some(p) = words.get(r.word) {
                         c.bytes.start = p.bytes.start;
-                        if matches!(p.text, "the" | "The") {
-                            if let Some(n) = words.get(r.word + 1) {
-                                c.bytes.start = n.bytes.start;
-                            }
+                        if matches!(p.text, "the" | "The")
+                            && let Some(n) = words.get(r.word + 1)
+                        {
+                            c.bytes.start = n.bytes.start;
                         }
                     }
                     c.kind = MentionKind::Name;
                     let index = *by_key.entry(c.key.clone()).or_insert_with(|| {
                         clusters.push(Cluster {
                             etype: c.etype,
-                            key: c.key.clone(),
                             mentions: Vec::new(),
                             gender: None,
                             titles: HashSet::new(),

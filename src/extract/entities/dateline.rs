@@ -2,7 +2,7 @@
 //! ("Xinhua", "Reuters").
 
 use super::lexicon::{COUNTRY_FORMS, KNOWN_ORGS, PLACES, title_case};
-use super::names::{Candidate, country_key, location_key, org_key};
+use super::names::{Candidate, country_candidate, location_key, org_key};
 use crate::api::v1::{EntityType, MentionKind};
 use crate::extract::offsets::CharOffsets;
 
@@ -33,8 +33,11 @@ pub fn candidates(text: &str, body_start: usize, offsets: &CharOffsets<'_>) -> V
         return out;
     };
     let head = text.get(..body_start).unwrap_or("");
-    let place = dateline.place.trim();
-    if !place.is_empty() {
+    // "BARCELONA, SPAIN": the city, then its country.
+    for place in dateline.place.split(',').map(str::trim) {
+        if place.is_empty() {
+            continue;
+        }
         if let Some(at) = head.find(place) {
             let bytes = at..at + place.len();
             // Upper-case datelines are title-cased for the name ("MEXICO CITY").
@@ -43,11 +46,8 @@ pub fn candidates(text: &str, body_start: usize, offsets: &CharOffsets<'_>) -> V
             } else {
                 title_case(place)
             };
-            if let Some((country, _)) = COUNTRY_FORMS.get(name.as_str()) {
-                let mut c = candidate(bytes, EntityType::Country, country_key(country.code), &name);
-                c.lexicon_name = Some(country.name.to_owned());
-                c.country = Some(country.code.to_owned());
-                out.push(c);
+            if let Some((country, form)) = COUNTRY_FORMS.get(name.as_str()) {
+                out.push(country_candidate(bytes, &name, country, *form));
             } else {
                 let mut c = candidate(bytes, EntityType::Location, location_key(&name), &name);
                 c.country = PLACES
@@ -60,18 +60,18 @@ pub fn candidates(text: &str, body_start: usize, offsets: &CharOffsets<'_>) -> V
         }
     }
     let agency = dateline.agency.trim();
-    if !agency.is_empty() {
-        if let Some(at) = head.find(agency) {
-            let lexicon_name = KNOWN_ORGS.get(agency).copied().unwrap_or(agency);
-            let mut c = candidate(
-                at..at + agency.len(),
-                EntityType::Organization,
-                org_key(lexicon_name),
-                agency,
-            );
-            c.lexicon_name = Some(lexicon_name.to_owned());
-            out.push(c);
-        }
+    if !agency.is_empty()
+        && let Some(at) = head.find(agency)
+    {
+        let lexicon_name = KNOWN_ORGS.get(agency).copied().unwrap_or(agency);
+        let mut c = candidate(
+            at..at + agency.len(),
+            EntityType::Organization,
+            org_key(lexicon_name),
+            agency,
+        );
+        c.lexicon_name = Some(lexicon_name.to_owned());
+        out.push(c);
     }
     out
 }

@@ -8,8 +8,8 @@ use std::ops::Range;
 use super::ids;
 use super::lexicon::{
     self, COUNTRY_FORMS, CountryForm, Gender, KNOWN_ORGS, MAX_TITLE_WORDS, NON_NAMES, ORG_HEADS,
-    PLACES, TITLES, is_compass, is_currency_word, is_org_context_after, is_org_context_before,
-    is_place_noun, is_speech_verb,
+    PLACE_HEADS, PLACES, TITLES, is_compass, is_currency_word, is_org_context_after,
+    is_org_context_before, is_place_noun, is_speech_verb,
 };
 use super::words::{Run, Word};
 use crate::api::v1::{EntityType, MentionKind};
@@ -60,6 +60,26 @@ pub fn country_key(code: &str) -> String {
     format!("C:{code}")
 }
 
+/// A mention of a listed country; the European Union is an organization with code "EU".
+pub fn country_candidate(
+    bytes: Range<usize>,
+    name: &str,
+    country: &lexicon::Country,
+    form: CountryForm,
+) -> Candidate {
+    let mut c = if country.code == "EU" {
+        candidate(bytes, EntityType::Organization, org_key(country.name), name)
+    } else {
+        candidate(bytes, EntityType::Country, country_key(country.code), name)
+    };
+    c.lexicon_name = Some(country.name.to_owned());
+    c.country = Some(country.code.to_owned());
+    if form == CountryForm::Demonym {
+        c.kind = MentionKind::Demonym;
+    }
+    c
+}
+
 fn candidate(bytes: Range<usize>, etype: EntityType, key: String, name: &str) -> Candidate {
     Candidate {
         bytes,
@@ -83,6 +103,9 @@ struct Classifier<'a, 't> {
     words: &'a [Word<'t>],
     vocabulary: &'a HashSet<&'t str>,
 }
+
+/// A role after a name: its word range, the possessor's range ("Alibaba's"), the titles.
+type Appositive = (Range<usize>, Option<Range<usize>>, Vec<String>);
 
 /// A title found inside a run: word range, lexicon gender.
 struct TitleMatch {
@@ -152,12 +175,18 @@ impl<'t> Classifier<'_, 't> {
         let mut run = run.clone();
         while run.start < run.end {
             let w = &self.words[run.start];
+            if self.lexicon_prefix(run.start, run.end).is_some() {
+                break;
+            }
+            let has_head_or_title = self.words[run.clone()]
+                .iter()
+                .any(|x| ORG_HEADS.contains(x.text) || TITLES.contains_key(x.text));
             let common = NON_NAMES.contains(w.text)
                 || (w.first
                     && run.len() > 1
+                    && !has_head_or_title
                     && self.vocabulary.contains(w.text.to_lowercase().as_str())
-                    && !COUNTRY_FORMS.contains_key(w.text)
-                    && !TITLES.contains_key(w.text));
+                    && !COUNTRY_FORMS.contains_key(w.text));
             let connector = lexicon::is_connector(w.text) || w.kind == TokenKind::Punct;
             if (common || connector) && !w.possessive {
                 run.start += 1;
@@ -167,13 +196,23 @@ impl<'t> Classifier<'_, 't> {
         }
         while run.start < run.end {
             let w = &self.words[run.end - 1];
-            if (NON_NAMES.contains(w.text) || lexicon::is_connector(w.text)) && run.len() > 0 {
+            if (NON_NAMES.contains(w.text) || lexicon::is_connector(w.text)) && !run.is_empty() {
                 run.end -= 1;
             } else {
                 break;
             }
         }
         run
+    }
+
+    /// The length of the longest listed name (country, body, place) at word `i`.
+    fn lexicon_prefix(&self, i: usize, end: usize) -> Option<usize> {
+        (1..=4.min(end.saturating_sub(i))).rev().find(|&n| {
+            let joined = self.joined(i..i + n);
+            COUNTRY_FORMS.contains_key(joined.as_str())
+                || KNOWN_ORGS.contains_key(joined.as_str())
+                || (n > 1 && PLACES.contains_key(&joined.to_uppercase()))
+        })
     }
 
     /// Whether a sentence-initial single word is probably a common word.
@@ -188,24 +227,16 @@ impl<'t> Classifier<'_, 't> {
     fn country(&self, range: Range<usize>, run_end: usize) -> Option<Candidate> {
         let name = self.joined(range.clone());
         let (country, form) = COUNTRY_FORMS.get(name.as_str())?;
-        // "US dollars", "Hong Kong dollars": a currency, not the country.
-        if let Some(next) = self.word(run_end) {
-            if is_currency_word(next.text) && self.same_sentence(run_end - 1, run_end) {
-                return None;
-            }
+        // "US dollars", "Hong Kong dollars": a currency, not the country ("the Australian
+        // dollar" still names Australia).
+        if let Some(next) = self.word(run_end)
+            && *form != CountryForm::Demonym
+            && is_currency_word(next.text)
+            && self.same_sentence(run_end - 1, run_end)
+        {
+            return None;
         }
-        let mut c = candidate(
-            self.bytes(range),
-            EntityType::Country,
-            country_key(country.code),
-            &name,
-        );
-        c.lexicon_name = Some(country.name.to_owned());
-        c.country = Some(country.code.to_owned());
-        if *form == CountryForm::Demonym {
-            c.kind = MentionKind::Demonym;
-        }
-        Some(c)
+        Some(country_candidate(self.bytes(range), &name, country, *form))
     }
 
     fn known_org(&self, range: Range<usize>) -> Option<Candidate> {
@@ -254,9 +285,18 @@ impl<'t> Classifier<'_, 't> {
             return false;
         }
         let words = &self.words[range.clone()];
+        if n == 1
+            && self
+                .vocabulary
+                .contains(words[0].text.to_lowercase().as_str())
+        {
+            return false;
+        }
         if words.iter().any(|w| {
             NON_NAMES.contains(w.text)
                 || ORG_HEADS.contains(w.text)
+                || TITLES.contains_key(w.text)
+                || w.text.split('-').any(|p| COUNTRY_FORMS.contains_key(p))
                 || (w.kind == TokenKind::Word
                     && w.text
                         .chars()
@@ -297,12 +337,31 @@ impl<'t> Classifier<'_, 't> {
             name,
         );
         // "Chinese Ministry of Public Security", "US Embassy": the country it belongs to.
-        if let Some(first) = self.word(range.start) {
-            if let Some((country, _)) = COUNTRY_FORMS.get(first.text) {
-                c.country = Some(country.code.to_owned());
-            }
+        if let Some(first) = self.word(range.start)
+            && let Some((country, _)) = COUNTRY_FORMS.get(first.text)
+        {
+            c.country = Some(country.code.to_owned());
         }
         c
+    }
+
+    /// An acronym in brackets right after an organization's name: "(FOCAC)".
+    fn acronym(&self, run: &Run, org: &Candidate, out: &mut Vec<Candidate>) {
+        let open = self.next(run);
+        let acr = self.word(run.end + 1);
+        let close = self.word(run.end + 2);
+        if let (Some(open), Some(acr), Some(close)) = (open, acr, close) {
+            let all_caps = acr.text.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                && !acr.text.chars().any(char::is_lowercase);
+            if open.is_punct("(") && close.is_punct(")") && all_caps && acr.is_cap() {
+                let mut c = org.clone();
+                c.bytes = acr.bytes.clone();
+                c.name = acr.text.to_owned();
+                c.kind = MentionKind::Alias;
+                c.role = None;
+                out.push(c);
+            }
+        }
     }
 
     /// Country mentions in a role ("Mexican President"), as demonyms.
@@ -325,7 +384,7 @@ impl<'t> Classifier<'_, 't> {
 
     /// A role after the name: ", a scholar from ...", ", Alibaba's founder and chairman".
     /// Returns the role's word range and the possessor's range, if any.
-    fn appositive(&self, run: &Run) -> Option<(Range<usize>, Option<Range<usize>>, Vec<String>)> {
+    fn appositive(&self, run: &Run) -> Option<Appositive> {
         let comma = self.next(run)?;
         if !comma.is_punct(",") {
             return None;
@@ -451,14 +510,43 @@ impl<'t> Classifier<'_, 't> {
         let has_head_of = self.words[run.clone()]
             .windows(2)
             .any(|w| ORG_HEADS.contains(w[0].text) && matches!(w[1].text, "of" | "for" | "on"));
-        if (ORG_HEADS.contains(last.text) || has_head_of)
-            && last_title.is_none_or(|t| t.words.end < run.end)
+        // Place head word: "Great Hall of the People", "Subic Bay", "Zhejiang Province".
+        let has_place_head_of = self.words[run.clone()]
+            .windows(2)
+            .any(|w| PLACE_HEADS.contains(&w[0].text) && w[1].text == "of");
+        if run.len() > 1
+            && (PLACE_HEADS.contains(&last.text) || has_place_head_of)
+            && !ORG_HEADS.contains(last.text)
         {
-            if run.len() == 1
-                && self
+            let name = self.slice(run.clone());
+            out.push(candidate(
+                self.bytes(run.clone()),
+                EntityType::Location,
+                location_key(name),
+                name,
+            ));
+            return true;
+        }
+        // Web companies: "Taobao.com".
+        if run.len() == 1
+            && [".com", ".net", ".org"]
+                .iter()
+                .any(|d| last.text.ends_with(d))
+        {
+            out.push(self.org(run.clone()));
+            return true;
+        }
+        if (ORG_HEADS.contains(last.text) || has_head_of)
+            && last_title.as_ref().is_none_or(|t| t.words.end < run.end)
+        {
+            if run.len() == 1 {
+                if !self
                     .prev(run)
                     .is_some_and(|w| w.text == "the" || w.text == "The")
-            {
+                {
+                    // A head word alone ("Oil", "Industry") names nothing.
+                    return true;
+                }
                 // "the Ministry": a description, resolved to the ministry named before.
                 let mut c = self.org(run.clone());
                 c.kind = MentionKind::Description;
@@ -468,7 +556,9 @@ impl<'t> Classifier<'_, 't> {
                 out.push(c);
                 return true;
             }
-            out.push(self.org(run.clone()));
+            let org = self.org(run.clone());
+            self.acronym(run, &org, out);
+            out.push(org);
             return true;
         }
         // Name, then a role: "Jack Ma, Alibaba's founder and chairman".
@@ -494,17 +584,16 @@ impl<'t> Classifier<'_, 't> {
                 return true;
             }
             // A role noun before the name: "spokesman Liu Jianchao", "analyst Ann Lee".
-            if let Some(prev) = self.prev(run) {
-                if prev.is_lower() {
-                    if let Some(t) = TITLES.get(prev.text) {
-                        let mut p = self.person(run.clone());
-                        p.role = Some(prev.text.to_owned());
-                        p.gender = *t;
-                        p.titles = expand_titles(&[prev.text.to_owned()]);
-                        out.push(p);
-                        return true;
-                    }
-                }
+            if let Some(prev) = self.prev(run)
+                && prev.is_lower()
+                && let Some(t) = TITLES.get(prev.text)
+            {
+                let mut p = self.person(run.clone());
+                p.role = Some(prev.text.to_owned());
+                p.gender = *t;
+                p.titles = expand_titles(&[prev.text.to_owned()]);
+                out.push(p);
+                return true;
             }
         }
         // "Alibaba's founder", "Alibaba headquarters", "oil company Rosneft".
@@ -516,7 +605,13 @@ impl<'t> Classifier<'_, 't> {
                 out.push(self.org(run.clone()));
                 return true;
             }
-            if !last.possessive && is_place_noun(next.text) && !self.common_initial(run) {
+            let adjective = ["an", "ese", "ish"].iter().any(|s| last.text.ends_with(s))
+                || COUNTRY_FORMS.contains_key(last.text);
+            if !last.possessive
+                && is_place_noun(next.text)
+                && !self.common_initial(run)
+                && !adjective
+            {
                 let name = self.slice(run.clone());
                 out.push(candidate(
                     self.bytes(run.clone()),
@@ -527,11 +622,13 @@ impl<'t> Classifier<'_, 't> {
                 return true;
             }
         }
-        if let Some(prev) = self.prev(run) {
-            if prev.is_lower() && is_org_context_before(prev.text) && run.len() <= 4 {
-                out.push(self.org(run.clone()));
-                return true;
-            }
+        if let Some(prev) = self.prev(run)
+            && prev.is_lower()
+            && is_org_context_before(prev.text)
+            && run.len() <= 4
+        {
+            out.push(self.org(run.clone()));
+            return true;
         }
         out.len() > start_len
     }
@@ -557,6 +654,23 @@ impl<'t> Classifier<'_, 't> {
             out.push(c);
             return;
         }
+        // A listed place or country before a name: "California Arnold Schwarzenegger".
+        let mut run = run.clone();
+        if let Some(n) = self.lexicon_prefix(run.start, run.end)
+            && n < run.len()
+            && self.name_like(run.start + n..run.end)
+        {
+            let head = run.start..run.start + n;
+            if let Some(c) = self
+                .known_org(head.clone())
+                .or_else(|| self.country(head.clone(), head.end))
+                .or_else(|| self.place(head.clone()))
+            {
+                out.push(c);
+                run.start += n;
+            }
+        }
+        let run = &run;
         let common = self.common_initial(run);
         let next = self.next(run);
         let prev = self.prev(run);
@@ -570,16 +684,34 @@ impl<'t> Classifier<'_, 't> {
         let speech_before = prev.is_some_and(|w| matches!(w.text, "said" | "says"))
             || (prev.is_some_and(|w| w.text == "to")
                 && before_prev.is_some_and(|w| w.text == "according"));
-        if (speech_after || speech_before) && !common && self.name_like(run.clone()) {
+        // "Paul Kagame of Rwanda", "the Bush administration".
+        let of_country = next.is_some_and(|w| w.text == "of")
+            && self
+                .word(run.end + 1)
+                .is_some_and(|w| COUNTRY_FORMS.contains_key(w.text) || w.text == "the")
+            && run.len() >= 2;
+        let administration = next.is_some_and(|w| w.text == "administration");
+        if (speech_after || speech_before || of_country || administration)
+            && !common
+            && self.name_like(run.clone())
+        {
             out.push(self.person(run.clone()));
             return;
         }
-        let place_prep = prev.is_some_and(|w| {
-            matches!(
-                w.text,
-                "in" | "at" | "from" | "near" | "to" | "visit" | "visited" | "visiting" | "via"
-            )
-        });
+        // A modifier of a role: "Agriculture secretary", "Alibaba founder".
+        let before_role = next.is_some_and(|w| w.is_lower() && TITLES.contains_key(w.text));
+        let prev = if prev.is_some_and(|w| w.text == "the") {
+            before_prev
+        } else {
+            prev
+        };
+        let place_prep = !before_role
+            && prev.is_some_and(|w| {
+                matches!(
+                    w.text,
+                    "in" | "at" | "from" | "near" | "to" | "visit" | "visited" | "visiting" | "via"
+                )
+            });
         if place_prep && !common && run.len() <= 3 && !self.words[run.end - 1].possessive {
             let name = self.slice(run.clone());
             if self.name_like(run.clone()) {
@@ -618,18 +750,12 @@ impl<'t> Classifier<'_, 't> {
         let mut offset = w.bytes.start;
         for part in w.text.split('-') {
             if let Some((country, form)) = COUNTRY_FORMS.get(part) {
-                let mut c = candidate(
+                out.push(country_candidate(
                     offset..offset + part.len(),
-                    EntityType::Country,
-                    country_key(country.code),
                     part,
-                );
-                c.lexicon_name = Some(country.name.to_owned());
-                c.country = Some(country.code.to_owned());
-                if *form == CountryForm::Demonym {
-                    c.kind = MentionKind::Demonym;
-                }
-                out.push(c);
+                    country,
+                    *form,
+                ));
             }
             offset += part.len() + 1;
         }
@@ -641,10 +767,10 @@ fn expand_titles(titles: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for t in titles {
         let t = t.to_lowercase();
-        if let Some(last) = t.rsplit(' ').next() {
-            if last != t {
-                out.push(last.to_owned());
-            }
+        if let Some(last) = t.rsplit(' ').next()
+            && last != t
+        {
+            out.push(last.to_owned());
         }
         out.push(t);
     }
@@ -757,6 +883,8 @@ pub fn find(
     }
     strong.extend(weak);
     strong.sort_by_key(|c| (c.bytes.start, c.bytes.end));
+    // One mention per place: "(FSO)" is found both as an acronym and as a known name.
+    strong.dedup_by(|b, a| a.bytes == b.bytes);
     let _ = WINDOW;
     strong
 }

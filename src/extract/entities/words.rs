@@ -162,7 +162,7 @@ fn merges(words: &[Word<'_>], a: &Run, b: &Run) -> bool {
         }
         "and" | "&" => {
             ORG_HEADS.contains(b_last.text)
-                && !ORG_HEADS.contains(last.text)
+                && (!ORG_HEADS.contains(last.text) || a.len() == 1)
                 && !COUNTRY_FORMS.contains_key(whole_a.as_str())
                 && !KNOWN_ORGS.contains_key(whole_a.as_str())
                 && !KNOWN_ORGS.contains_key(joined(words, b.clone()).as_str())
@@ -177,11 +177,11 @@ fn merges(words: &[Word<'_>], a: &Run, b: &Run) -> bool {
 pub fn runs(words: &[Word<'_>]) -> Vec<Run> {
     let mut out: Vec<Run> = Vec::new();
     for run in basic_runs(words) {
-        if let Some(prev) = out.last_mut() {
-            if merges(words, prev, &run) {
-                prev.end = run.end;
-                continue;
-            }
+        if let Some(prev) = out.last_mut()
+            && merges(words, prev, &run)
+        {
+            prev.end = run.end;
+            continue;
         }
         out.push(run);
     }

@@ -1,9 +1,164 @@
 //! Stage 6: statements — who said what, quoted or reported.
+//!
+//! The stage works on the sentence tokens, flattened into one list:
+//! 1. [`quotes`] pairs the quotation marks (quotes over several paragraphs included);
+//! 2. every speech cue outside a quote (a verb of `data/speech_verbs.txt`, "according to",
+//!    "was quoted as saying") is read in its sentence: its speaker phrase to the left ("X said")
+//!    or right ("said X"), and its content after it ("X said (that) ...", "X said: \"...\"") or
+//!    before it ("..., X said", "\"...,\" said X"); a participle ("..., saying ...") or a
+//!    coordinated cue ("... but acknowledged ...") takes the speaker of the clause before;
+//! 3. a quote with no cue of its own continues the quotation it belongs to, or the last speaker;
+//! 4. [`phrase`] resolves each speaker phrase through the entity mentions, splits it into role
+//!    and name, and a pronoun no mention resolves falls back to the previous speaker.
+//!
+//! Every step looks a bounded number of tokens around a cue, so the stage is linear in the text.
+
+mod lexicon;
+mod phrase;
+mod quotes;
+
+use std::ops::Range;
 
 use super::entities::ArticleEntities;
 use super::offsets::CharOffsets;
-use super::sentences::Sentence;
-use crate::api::v1::Statement;
+use super::sentences::{Sentence, TokenKind};
+use crate::api::v1::{EntityRef, SpeakerResolution, Statement, StatementKind};
+use lexicon::{
+    ADJUNCT_STARTS, AUDIENCES, BE, COORDINATORS, DETERMINERS, PRONOUNS, SKIPPABLE, SPEECH_VERBS,
+    VerbClass, VerbForm,
+};
+use phrase::Phrase;
+use quotes::Quotes;
+
+/// Most statements taken from one sentence (keeps pathological input linear).
+const MAX_PER_SENTENCE: usize = 24;
+/// Longest content, in bytes; longer sentences are cut at a token boundary.
+const MAX_CONTENT_BYTES: usize = 8_000;
+
+/// A token of the flattened sentence list.
+#[derive(Clone, Debug)]
+struct Tok<'t> {
+    text: &'t str,
+    lower: String,
+    bytes: Range<usize>,
+    kind: TokenKind,
+    sentence: usize,
+    paragraph: usize,
+    paragraph_start: bool,
+    speech_verb: bool,
+}
+
+impl Tok<'_> {
+    fn is_word(&self) -> bool {
+        matches!(self.kind, TokenKind::Word | TokenKind::Abbreviation)
+    }
+    fn is_abbreviation(&self) -> bool {
+        self.kind == TokenKind::Abbreviation
+    }
+    fn is_number(&self) -> bool {
+        self.kind == TokenKind::Number
+    }
+    fn is_punct(&self) -> bool {
+        self.kind == TokenKind::Punct
+    }
+    fn is_speech_verb(&self) -> bool {
+        self.speech_verb
+    }
+}
+
+fn flatten<'t>(text: &'t str, sentences: &[Sentence]) -> (Vec<Tok<'t>>, Vec<Range<usize>>) {
+    let mut toks: Vec<Tok<'t>> = Vec::new();
+    let mut ranges = Vec::with_capacity(sentences.len());
+    let mut last_paragraph = None;
+    for sentence in sentences {
+        // A "sentence" that starts with a comma or a closing bracket continues the one before
+        // (an abbreviation such as "U.S.," was taken for its end).
+        let continues = last_paragraph == Some(sentence.paragraph)
+            && sentence
+                .tokens
+                .first()
+                .is_some_and(|t| matches!(t.text(text), "," | ";" | ")" | "]"));
+        let start = if continues {
+            ranges.pop().map_or(toks.len(), |r: Range<usize>| r.start)
+        } else {
+            toks.len()
+        };
+        let s = ranges.len();
+        for (k, t) in sentence.tokens.iter().enumerate() {
+            let word = t.text(text);
+            // Two apostrophes or backquotes written as one quotation mark: '' and ``.
+            let in_sentence = toks.len() > start;
+            if matches!(word, "'" | "`")
+                && in_sentence
+                && let Some(prev) = toks.last_mut()
+                && prev.bytes.end == t.bytes.start
+                && prev.text == word
+            {
+                prev.bytes.end = t.bytes.end;
+                prev.text = text.get(prev.bytes.clone()).unwrap_or("");
+                prev.lower = prev.text.to_owned();
+                continue;
+            }
+            let lower = word.to_lowercase();
+            // Base forms are often nouns ("the report"): only the inflected forms stop a phrase.
+            let speech_verb = SPEECH_VERBS
+                .get(lower.as_str())
+                .is_some_and(|forms| forms.iter().any(|f| f.words.len() == 1 && !f.base));
+            let paragraph_start = k == 0 && last_paragraph.is_some_and(|p| p != sentence.paragraph);
+            toks.push(Tok {
+                text: word,
+                lower,
+                bytes: t.bytes.clone(),
+                kind: t.kind,
+                sentence: s,
+                paragraph: sentence.paragraph,
+                paragraph_start: paragraph_start || t.paragraph_start && !toks.is_empty(),
+                speech_verb,
+            });
+        }
+        last_paragraph = Some(sentence.paragraph);
+        ranges.push(start..toks.len());
+    }
+    (toks, ranges)
+}
+
+/// What a cue is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CueKind {
+    /// A speech verb form.
+    Verb(VerbForm),
+    /// "according to".
+    According,
+    /// "was quoted (by X) as saying".
+    QuotedAs,
+}
+
+/// A cue found in a sentence.
+#[derive(Clone, Debug)]
+struct Cue {
+    tokens: Range<usize>,
+    kind: CueKind,
+}
+
+/// Who a candidate statement is attributed to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Who {
+    /// A phrase of the text.
+    Phrase(Phrase),
+    /// The same speaker as candidate `n`.
+    Same(usize),
+}
+
+/// A statement before its speaker is resolved.
+#[derive(Clone, Debug)]
+struct Cand {
+    cue: Range<usize>,
+    who: Who,
+    /// Byte ranges of the content pieces (one, or two for a quote interrupted by its cue).
+    pieces: Vec<Range<usize>>,
+    kind: StatementKind,
+    confidence: f32,
+}
 
 /// Finds every statement of an article, with its speaker resolved through `entities`.
 /// Statement ids are article-local: `s1`, `s2`, ... in text order.
@@ -13,6 +168,1098 @@ pub fn extract(
     offsets: &CharOffsets<'_>,
     entities: &ArticleEntities,
 ) -> Vec<Statement> {
-    let _ = (text, sentences, offsets, entities);
-    Vec::new()
+    let (toks, ranges) = flatten(text, sentences);
+    let quotes = quotes::find(&toks);
+    let mut ex = Extractor {
+        text,
+        toks: &toks,
+        quotes: &quotes,
+        cands: Vec::new(),
+        consumed: vec![false; quotes.parts.len()],
+    };
+    for range in &ranges {
+        ex.sentence(range.clone());
+    }
+    ex.uncued_quotes(&ranges);
+    ex.finish(offsets, entities)
 }
+
+struct Extractor<'a, 't> {
+    text: &'t str,
+    toks: &'a [Tok<'t>],
+    quotes: &'a Quotes,
+    cands: Vec<Cand>,
+    /// Whether each quote part is already the content (or inside the content) of a statement.
+    consumed: Vec<bool>,
+}
+
+impl Extractor<'_, '_> {
+    fn lower(&self, i: usize) -> &str {
+        self.toks.get(i).map_or("", |t| t.lower.as_str())
+    }
+
+    fn is(&self, i: usize, text: &str) -> bool {
+        self.toks.get(i).is_some_and(|t| t.text == text)
+    }
+
+    /// The cues of a sentence, outside quotes, in order.
+    fn cues(&self, range: Range<usize>) -> Vec<Cue> {
+        let mut cues = Vec::new();
+        let mut i = range.start;
+        while i < range.end {
+            if self.quotes.quoted(i) {
+                i += 1;
+                continue;
+            }
+            let tok = &self.toks[i];
+            let lower = tok.lower.as_str();
+            if lower == "according" && self.lower(i + 1) == "to" && i + 1 < range.end {
+                cues.push(Cue {
+                    tokens: i..i + 2,
+                    kind: CueKind::According,
+                });
+                i += 2;
+                continue;
+            }
+            if lower == "quoted" {
+                // "was quoted as saying", "was quoted by the agency as saying".
+                let end = (i + 8).min(range.end);
+                let saying = (i + 1..end)
+                    .find(|&k| self.lower(k) == "saying" && k > i + 1 && self.lower(k - 1) == "as");
+                if let Some(k) = saying
+                    && i > range.start
+                    && BE.contains(self.lower(i - 1))
+                {
+                    cues.push(Cue {
+                        tokens: i..k + 1,
+                        kind: CueKind::QuotedAs,
+                    });
+                    i = k + 1;
+                    continue;
+                }
+            }
+            // Verb forms must be written in lower case, except a participle opening a clause.
+            let lowercase = tok.text.chars().next().is_some_and(char::is_lowercase);
+            let matched = SPEECH_VERBS.get(lower).and_then(|forms| {
+                forms.iter().find(|f| {
+                    (lowercase || f.participle)
+                        && i + f.words.len() <= range.end
+                        && f.words
+                            .iter()
+                            .enumerate()
+                            .all(|(k, w)| self.lower(i + k) == *w && !self.quotes.quoted(i + k))
+                })
+            });
+            if let Some(form) = matched {
+                cues.push(Cue {
+                    tokens: i..i + form.words.len(),
+                    kind: CueKind::Verb(*form),
+                });
+                i += form.words.len();
+                continue;
+            }
+            i += 1;
+        }
+        cues
+    }
+
+    fn sentence(&mut self, range: Range<usize>) {
+        let cues = self.cues(range.clone());
+        let first_cand = self.cands.len();
+        for cue in cues {
+            if self.cands.len() - first_cand >= MAX_PER_SENTENCE {
+                break;
+            }
+            let before = self.cands.len();
+            match cue.kind {
+                CueKind::According => self.according(&range, &cue),
+                CueKind::QuotedAs => self.verb(&range, &cue, None, first_cand),
+                CueKind::Verb(form) => self.verb(&range, &cue, Some(form), first_cand),
+            }
+            // "He said he believed ...": a pronoun inside the content of the statement before
+            // is that speaker again, unless coordinated ("..., and he added").
+            if self.cands.len() == before + 1
+                && before > first_cand
+                && let Who::Phrase(p) = &self.cands[before].who
+                && p.np.len() == 1
+                && PRONOUNS.contains(self.lower(p.np.start))
+            {
+                let np_start = p.np.start;
+                let cue_byte = self.toks[cue.tokens.start].bytes.start;
+                let inside = self.cands[before - 1]
+                    .pieces
+                    .iter()
+                    .any(|r| r.start <= cue_byte && cue_byte < r.end);
+                let coordinated =
+                    np_start > range.start && COORDINATORS.contains(self.lower(np_start - 1));
+                if inside && !coordinated {
+                    self.cands.pop();
+                } else if inside {
+                    let cut = self.cut_before(np_start, range.start);
+                    if let Some(last) = self.cands[before - 1].pieces.last_mut()
+                        && last.end > cut
+                    {
+                        last.end = cut.max(last.start);
+                    }
+                }
+            }
+            // A second cue that takes the first one's speaker ends the first one's content.
+            if self.cands.len() > before && before > first_cand {
+                let new_cue_start = self.toks[self.cands[before].cue.start].bytes.start;
+                let new_is_same = matches!(self.cands[before].who, Who::Same(_));
+                if new_is_same {
+                    let cut = self.cut_before(cue.tokens.start, range.start);
+                    let prev = &mut self.cands[before - 1];
+                    if let Some(last) = prev.pieces.last_mut()
+                        && last.start < new_cue_start
+                        && last.end > cut
+                    {
+                        last.end = cut.max(last.start);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The byte where a content ends before the cue at token `cue`: before a comma or a
+    /// coordinator that introduces it.
+    fn cut_before(&self, cue: usize, floor: usize) -> usize {
+        let mut k = cue;
+        let mut steps = 0;
+        while k > floor && steps < 4 {
+            let t = &self.toks[k - 1];
+            if t.text == ","
+                || COORDINATORS.contains(t.lower.as_str())
+                || SKIPPABLE.contains(t.lower.as_str())
+                || t.lower == "while"
+            {
+                k -= 1;
+                steps += 1;
+                continue;
+            }
+            break;
+        }
+        self.toks
+            .get(k.saturating_sub(1).max(floor))
+            .map_or(0, |t| {
+                if k > floor {
+                    t.bytes.end
+                } else {
+                    t.bytes.start
+                }
+            })
+    }
+
+    /// The end of a sentence's content: before its final full stop and closing marks.
+    fn sentence_end(&self, range: &Range<usize>) -> usize {
+        let mut end = range.end;
+        while end > range.start {
+            let t = &self.toks[end - 1];
+            if t.is_punct() && !self.quotes.quoted(end - 1) {
+                end -= 1;
+                continue;
+            }
+            break;
+        }
+        end
+    }
+
+    fn according(&mut self, range: &Range<usize>, cue: &Cue) {
+        let sent_end = self.sentence_end(range);
+        let Some(np) = phrase::right_np(self.toks, cue.tokens.end, sent_end) else {
+            return;
+        };
+        let appositive = if self.is(np.end, ",") {
+            phrase::appositive_after(self.toks, np.end, sent_end)
+        } else {
+            None
+        };
+        let after_np = appositive.as_ref().map_or(np.end, |a| a.end);
+        let start = cue.tokens.start;
+        let at_start = start == range.start
+            || (start == range.start + 1 && COORDINATORS.contains(self.lower(range.start)));
+        let content = if at_start {
+            let from = if self.is(after_np, ",") {
+                after_np + 1
+            } else {
+                after_np
+            };
+            from..sent_end
+        } else {
+            let before = range.start..start.saturating_sub(usize::from(self.is(start - 1, ",")));
+            let after_from = if self.is(after_np, ",") {
+                after_np + 1
+            } else {
+                after_np
+            };
+            let after = after_from..sent_end;
+            if self.word_count(&before) >= 3 || self.word_count(&after) < 3 {
+                before
+            } else {
+                after
+            }
+        };
+        if self.word_count(&content) < 2 {
+            return;
+        }
+        // "He said ..., according to Reuters": the agency only carries the words.
+        if content
+            .clone()
+            .any(|k| self.toks[k].is_speech_verb() && !self.quotes.quoted(k))
+        {
+            return;
+        }
+        let who = Who::Phrase(Phrase { np, appositive });
+        self.push_content(cue.tokens.clone(), who, content, 0.8);
+    }
+
+    fn word_count(&self, range: &Range<usize>) -> usize {
+        self.toks.get(range.clone()).map_or(0, |ts| {
+            ts.iter().filter(|t| t.is_word() || t.is_number()).count()
+        })
+    }
+
+    /// Adds a statement whose content is the token range `content`: direct when it is exactly
+    /// a quote, mixed when it holds one.
+    fn push_content(
+        &mut self,
+        cue: Range<usize>,
+        who: Who,
+        content: Range<usize>,
+        confidence: f32,
+    ) {
+        let mut content = content;
+        // Drop a leading "that" and punctuation around the content.
+        while content.start < content.end
+            && (self.lower(content.start) == "that"
+                || (self.toks[content.start].is_punct()
+                    && self.quotes.opened_at(content.start).is_none()))
+        {
+            content.start += 1;
+        }
+        while content.end > content.start
+            && self.toks[content.end - 1].is_punct()
+            && self.quotes.closed_at(content.end - 1).is_none()
+        {
+            content.end -= 1;
+        }
+        if content.start >= content.end {
+            return;
+        }
+        // Exactly one quote (or a quotation over several paragraphs): direct.
+        if let Some(part) = self.quotes.opened_at(content.start) {
+            let p = &self.quotes.parts[part];
+            let closes_at_end = p.close.is_some_and(|c| c + 1 >= content.end);
+            if closes_at_end || p.close.is_none() {
+                self.push_quote(cue, who, part, confidence + 0.1);
+                return;
+            }
+        }
+        let mut kind = StatementKind::Indirect;
+        for i in content.clone() {
+            if let Some(part) = self.quotes.opened_at(i) {
+                kind = StatementKind::Mixed;
+                self.consumed[part] = true;
+            }
+        }
+        let bytes = self.toks[content.start].bytes.start..self.toks[content.end - 1].bytes.end;
+        self.cands.push(Cand {
+            cue,
+            who,
+            pieces: vec![clip(self.text, bytes)],
+            kind,
+            confidence,
+        });
+    }
+
+    /// Adds a direct statement whose content is quote `part`; further parts of the same
+    /// quotation become statements of the same speaker.
+    fn push_quote(&mut self, cue: Range<usize>, who: Who, part: usize, confidence: f32) {
+        let Some(bytes) = self.part_bytes(part) else {
+            return;
+        };
+        self.consumed[part] = true;
+        let mut pieces = vec![bytes];
+        // "A," he said, "b ...": a continuation in lower case after the cue is the same quote.
+        if let Some(close) = self.quotes.parts[part].close {
+            let limit = (close + MAX_PER_SENTENCE).min(self.toks.len());
+            let mut k = close + 1;
+            while k < limit && !self.quotes.quoted(k) && !self.toks[k].paragraph_start {
+                if self.toks[k].is_punct() && matches!(self.toks[k].text, "." | "!" | "?") {
+                    break;
+                }
+                k += 1;
+            }
+            if let Some(next) = self.quotes.opened_at(k).filter(|_| k < limit)
+                && k > close + 1
+                && self.toks[k - 1].text == ","
+                && !self.consumed[next]
+                && !self.toks[k].paragraph_start
+                && let Some(first) = self.toks.get(self.quotes.parts[next].inner.start)
+                && first.text.chars().next().is_some_and(char::is_lowercase)
+                && let Some(more) = self.part_bytes(next)
+            {
+                self.consumed[next] = true;
+                pieces.push(more);
+            }
+        }
+        self.cands.push(Cand {
+            cue,
+            who,
+            pieces,
+            kind: StatementKind::Direct,
+            confidence: confidence.min(0.95),
+        });
+    }
+
+    /// The bytes of a quote part's words, `None` when it holds fewer than two words.
+    fn part_bytes(&self, part: usize) -> Option<Range<usize>> {
+        let inner = self.quotes.parts.get(part)?.inner.clone();
+        if self.word_count(&inner) < 2 {
+            return None;
+        }
+        let first = self.toks.get(inner.start)?;
+        let last = self.toks.get(inner.end.checked_sub(1)?)?;
+        Some(clip(self.text, first.bytes.start..last.bytes.end))
+    }
+
+    fn verb(&mut self, range: &Range<usize>, cue: &Cue, form: Option<VerbForm>, first_cand: usize) {
+        let start = cue.tokens.start;
+        let sent_end = self.sentence_end(range);
+        // Skip auxiliaries and adverbs between the speaker and the cue.
+        let mut k = start;
+        let mut steps = 0;
+        while k > range.start && steps < 4 {
+            let lower = self.lower(k - 1);
+            let skip = SKIPPABLE.contains(lower)
+                || (form.is_none_or(|f| f.participle) && BE.contains(lower));
+            if !skip {
+                break;
+            }
+            k -= 1;
+            steps += 1;
+        }
+        let prev = k.checked_sub(1).filter(|&p| p >= range.start);
+        let prev_tok = prev.map(|p| &self.toks[p]);
+        let prev_lower = prev_tok.map_or("", |t| t.lower.as_str());
+        if let Some(f) = form {
+            // Nouns and infinitives: "the report", "to say", "of forecasts", "Japan's request".
+            if DETERMINERS.contains(prev_lower)
+                || lexicon::NP_PREPOSITIONS.contains(prev_lower)
+                || matches!(prev_lower, "to" | "not" | "never" | "n't" | "without")
+                || prev_lower.ends_with("'s")
+                || prev_lower.ends_with("’s")
+            {
+                return;
+            }
+            // Passives: "was said", unless a participle ("is saying").
+            if !f.participle && BE.contains(prev_lower) {
+                return;
+            }
+            // "the state of", "claims of": a noun.
+            let past = f
+                .words
+                .first()
+                .is_some_and(|w| w.ends_with('d') || *w == "told");
+            if !past && !f.participle && self.lower(cue.tokens.end) == "of" {
+                return;
+            }
+            // A base form after a singular name with no auxiliary: not a finite verb
+            // ("that Smith write", "the market welcome").
+            if f.base
+                && k == start
+                && prev_tok.is_some_and(|t| t.is_word() && !t.lower.ends_with('s'))
+                && !PRONOUNS.contains(prev_lower)
+            {
+                return;
+            }
+            // A relative clause: "what they hope will ...".
+            if k >= range.start + 2
+                && PRONOUNS.contains(prev_lower)
+                && matches!(self.lower(k - 2), "what" | "which" | "whom")
+            {
+                return;
+            }
+        }
+        let participle = form.is_some_and(|f| f.participle);
+        let prev_is_comma = prev_tok.is_some_and(|t| t.text == "," || t.text == ";");
+        let prev_closes = prev.is_some_and(|p| self.quotes.closed_at(p).is_some());
+        let prev_coord = COORDINATORS.contains(prev_lower) || prev_lower == "while";
+
+        // A participle or a coordinated cue: the speaker of the clause before.
+        if participle || prev_coord {
+            if !(prev_is_comma || prev_coord) {
+                return;
+            }
+            let who = match self.cands.len().checked_sub(1).filter(|&n| n >= first_cand) {
+                Some(n) => Who::Same(n),
+                None => match self.subject(range.clone(), start) {
+                    Some(np) => Who::Phrase(Phrase {
+                        np,
+                        appositive: None,
+                    }),
+                    None => return,
+                },
+            };
+            let from = self.content_start(cue.tokens.end, sent_end, form);
+            if !self.complement_ok(from, sent_end, form) {
+                return;
+            }
+            self.push_content(cue.tokens.clone(), who, from..sent_end, 0.7);
+            return;
+        }
+
+        // A phrase to the left: "X said", "X, Y's chairman, said".
+        let mut left = phrase::left_np(self.toks, range.start, k).map(|np| Phrase {
+            np,
+            appositive: None,
+        });
+        if left.is_none()
+            && prev_is_comma
+            && let Some(comma) = prev
+        {
+            left = self.appositive_before(range.start, comma);
+        }
+        let boundary = left
+            .as_ref()
+            .map_or(k, |p| p.np.start)
+            .checked_sub(1)
+            .filter(|&b| b >= range.start);
+        if let Some(phrase) = left {
+            // "..., X said." / "\"...,\" X said."
+            if let Some(b) = boundary
+                && self.adjuncts_only(
+                    self.after_listener(cue.tokens.end, sent_end, form),
+                    sent_end,
+                )
+                && let Some(content) = self.content_before(range, b)
+            {
+                self.push_before(cue.tokens.clone(), Who::Phrase(phrase), content, b);
+                return;
+            }
+            if boundary.is_some_and(|b| self.quotes.closed_at(b).is_some()) {
+                // "\"...\" X said the ..." is rare; treat what follows as the content.
+            }
+            let from = self.content_start(cue.tokens.end, sent_end, form);
+            if !self.complement_ok(from, sent_end, form) {
+                return;
+            }
+            self.push_content(cue.tokens.clone(), Who::Phrase(phrase), from..sent_end, 0.8);
+            return;
+        }
+
+        // "..., said X." / "\"...,\" said X."
+        if (prev_is_comma || prev_closes)
+            && let Some(np) = phrase::right_np(self.toks, cue.tokens.end, sent_end)
+        {
+            let appositive = if self.is(np.end, ",") {
+                phrase::appositive_after(self.toks, np.end, sent_end)
+            } else {
+                None
+            };
+            let after = appositive.as_ref().map_or(np.end, |a| a.end);
+            if !self.adjuncts_only(after, sent_end) {
+                return;
+            }
+            let Some(b) = prev else {
+                return;
+            };
+            if let Some(content) = self.content_before(range, b) {
+                let who = Who::Phrase(Phrase { np, appositive });
+                self.push_before(cue.tokens.clone(), who, content, b);
+            }
+        }
+    }
+
+    /// After "told" (and the like), past the listener: "told Reuters", "told a news conference".
+    fn after_listener(&self, from: usize, end: usize, form: Option<VerbForm>) -> usize {
+        if !form.is_some_and(is_tell) {
+            return from;
+        }
+        phrase::right_np(self.toks, from, end).map_or(from, |np| np.end)
+    }
+
+    /// An appositive subject ending at the comma before a cue: "Guo, a scholar from X, said".
+    fn appositive_before(&self, floor: usize, comma: usize) -> Option<Phrase> {
+        let limit = comma.saturating_sub(18).max(floor);
+        let open = (limit..comma).rev().find(|&c| self.is(c, ","))?;
+        let appositive = phrase::appositive_after(self.toks, open, comma)?;
+        if appositive.end != comma {
+            return None;
+        }
+        let np = phrase::left_np(self.toks, floor, open)?;
+        let head = &self.toks[np.end - 1];
+        let named = head.text.chars().next().is_some_and(char::is_uppercase)
+            && !PRONOUNS.contains(head.lower.as_str());
+        named.then_some(Phrase {
+            np,
+            appositive: Some(appositive),
+        })
+    }
+
+    /// Whether only adjuncts follow a cue up to the sentence end: "said on Friday", "said
+    /// in a statement", ", adding ...".
+    fn adjuncts_only(&self, from: usize, end: usize) -> bool {
+        if from >= end {
+            return true;
+        }
+        let first = &self.toks[from];
+        if first.text == "," || first.text == ";" || first.text == ":" && from + 1 >= end {
+            return true;
+        }
+        if first.text == ":" || self.quotes.opened_at(from).is_some() {
+            return false;
+        }
+        if !ADJUNCT_STARTS.contains(first.lower.as_str()) {
+            return false;
+        }
+        // An adjunct, unless a "that" clause follows it: "said on Friday that ...".
+        let limit = (from + 10).min(end);
+        !(from..limit).any(|k| self.lower(k) == "that" || self.quotes.opened_at(k).is_some())
+    }
+
+    /// The content before a cue whose clause starts after token `boundary` (a comma or a
+    /// closing quote): the quote that closes there, or the sentence up to the comma.
+    fn content_before(&self, range: &Range<usize>, boundary: usize) -> Option<Range<usize>> {
+        let mut b = boundary;
+        let is_sep = |t: &Tok<'_>| matches!(t.text, "," | "--" | "-" | "—" | "–" | ";" | ":");
+        if self.quotes.closed_at(b).is_none() && !is_sep(&self.toks[b]) {
+            return None;
+        }
+        // `",` with the comma outside the quote.
+        if self.toks[b].text == "," && b > range.start && self.quotes.closed_at(b - 1).is_some() {
+            b -= 1;
+        }
+        if let Some(part) = self.quotes.closed_at(b) {
+            let open = self.quotes.parts[part].open;
+            return Some(open..b + 1);
+        }
+        (b > range.start).then_some(range.start..b)
+    }
+
+    /// Adds a statement whose content comes before its cue.
+    fn push_before(&mut self, cue: Range<usize>, who: Who, content: Range<usize>, boundary: usize) {
+        let _ = boundary;
+        if let Some(part) = self.quotes.opened_at(content.start)
+            && self.quotes.parts[part]
+                .close
+                .is_some_and(|c| c + 1 == content.end)
+        {
+            self.push_quote(cue, who, part, 0.85);
+            return;
+        }
+        if self.word_count(&content) < 2 {
+            return;
+        }
+        self.push_content(cue, who, content, 0.8);
+    }
+
+    /// Where the content after a cue starts: after a "that" that follows adjuncts, after the
+    /// listener of "told", after a colon.
+    fn content_start(&self, from: usize, end: usize, form: Option<VerbForm>) -> usize {
+        let limit = (from + 10).min(end);
+        // "said on Friday that ...", "told reporters in Beijing that ...".
+        for k in from..limit {
+            let t = &self.toks[k];
+            if t.lower == "that" {
+                return k + 1;
+            }
+            if t.is_speech_verb() || self.quotes.quoted(k) || (t.is_punct() && t.text != ",") {
+                break;
+            }
+        }
+        let mut p = from;
+        if form.is_some_and(is_tell) {
+            // "told reporters", "told a news conference".
+            let mut q = p;
+            while q < end && q < p + 3 && DETERMINERS.contains(self.lower(q)) {
+                q += 1;
+            }
+            let mut r = q;
+            while r < end && r < q + 3 && self.toks[r].is_word() {
+                if AUDIENCES.contains(self.lower(r)) {
+                    p = r + 1;
+                    break;
+                }
+                r += 1;
+            }
+        }
+        while p < end && (self.is(p, ":") || self.is(p, ",")) {
+            p += 1;
+        }
+        if self.lower(p) == "that" {
+            p += 1;
+        }
+        p
+    }
+
+    /// Whether what follows a cue can be its content: at least two words; a clause for
+    /// the verbs that need one.
+    fn complement_ok(&self, from: usize, end: usize, form: Option<VerbForm>) -> bool {
+        if self.word_count(&(from..end)) < 2 {
+            return false;
+        }
+        let Some(first) = self.toks.get(from) else {
+            return false;
+        };
+        let after_that = from > 0 && self.lower(from - 1) == "that";
+        if after_that || self.quotes.opened_at(from).is_some() {
+            return true;
+        }
+        // A verb with no subject: "what they hope will help".
+        if matches!(
+            first.lower.as_str(),
+            "will"
+                | "would"
+                | "can"
+                | "could"
+                | "should"
+                | "may"
+                | "might"
+                | "must"
+                | "is"
+                | "are"
+                | "was"
+                | "were"
+                | "has"
+                | "have"
+                | "had"
+        ) {
+            return false;
+        }
+        match form.map(|f| f.class) {
+            Some(VerbClass::Clause) => {
+                !first.is_number()
+                    && !first.lower.ends_with("ly")
+                    && !matches!(
+                        first.lower.as_str(),
+                        "to" | "with"
+                            | "on"
+                            | "in"
+                            | "for"
+                            | "by"
+                            | "about"
+                            | "from"
+                            | "at"
+                            | "upon"
+                            | "into"
+                            | "over"
+                            | "up"
+                            | "out"
+                            | "off"
+                    )
+            }
+            Some(VerbClass::Say) => !first.is_number() && !matches!(first.text, "%" | "$"),
+            _ => true,
+        }
+    }
+
+    /// The subject at the start of a sentence (past a leading adverbial clause), for a
+    /// participle cue with no statement before it: "Hu extolled the summit, saying ...".
+    fn subject(&self, range: Range<usize>, cue: usize) -> Option<Range<usize>> {
+        let mut p = range.start;
+        let opener = self.lower(p);
+        if matches!(
+            opener,
+            "in" | "during"
+                | "while"
+                | "when"
+                | "after"
+                | "at"
+                | "on"
+                | "as"
+                | "with"
+                | "since"
+                | "before"
+                | "speaking"
+                | "addressing"
+                | "meeting"
+        ) {
+            let limit = cue.min(p + 16);
+            p = (p..limit).find(|&k| self.is(k, ","))? + 1;
+        }
+        let first = self.toks.get(p).filter(|_| p < cue)?;
+        if first.is_word() && PRONOUNS.contains(first.lower.as_str()) {
+            return Some(p..p + 1);
+        }
+        let mut end = p;
+        let capital = |t: &Tok<'_>| t.text.chars().next().is_some_and(char::is_uppercase);
+        while end < cue && end < p + 8 {
+            let t = &self.toks[end];
+            if !t.is_word() || t.is_speech_verb() || lexicon::STOP.contains(t.lower.as_str()) {
+                if t.lower == "of" && end > p {
+                    end += 1;
+                    continue;
+                }
+                break;
+            }
+            if end > p
+                && capital(&self.toks[end - 1])
+                && !capital(t)
+                && !DETERMINERS.contains(self.lower(end - 1))
+            {
+                break;
+            }
+            if end > p && !capital(t) && t.lower.ends_with("ed") {
+                break;
+            }
+            end += 1;
+        }
+        while end > p && matches!(self.lower(end - 1), "of" | "the" | "a" | "an") {
+            end -= 1;
+        }
+        (end > p).then_some(p..end)
+    }
+
+    /// Quotes with no cue of their own: a part of a quotation some other part of which has a
+    /// cue takes that cue's speaker; a quote that opens a sentence continues the last speaker.
+    fn uncued_quotes(&mut self, ranges: &[Range<usize>]) {
+        let _ = ranges;
+        // The statement of each quotation chain, by chain.
+        let mut chain_cand: std::collections::HashMap<usize, usize> =
+            std::collections::HashMap::new();
+        for (n, cand) in self.cands.iter().enumerate() {
+            if cand.kind != StatementKind::Direct {
+                continue;
+            }
+            let Some(first) = cand.pieces.first() else {
+                continue;
+            };
+            if let Some(part) = self.part_at_byte(first.start) {
+                chain_cand.entry(self.quotes.parts[part].chain).or_insert(n);
+            }
+        }
+        // Candidates by content start, to find the last speaker before a quote.
+        let mut order: Vec<(usize, usize)> = self
+            .cands
+            .iter()
+            .enumerate()
+            .filter_map(|(n, c)| c.pieces.first().map(|p| (p.start, n)))
+            .collect();
+        order.sort_unstable();
+        let mut added = Vec::new();
+        for part in 0..self.quotes.parts.len() {
+            if self.consumed[part] {
+                continue;
+            }
+            let p = &self.quotes.parts[part];
+            let Some(bytes) = self.part_bytes(part) else {
+                continue;
+            };
+            let open_tok = &self.toks[p.open];
+            // Only a quote that opens its sentence, or a part of a quotation with a cue.
+            let chained = chain_cand.get(&p.chain).copied();
+            let opens_sentence = p.open == 0 || self.toks[p.open - 1].sentence != open_tok.sentence;
+            let source = if let Some(n) = chained {
+                Some((n, 0.75))
+            } else if opens_sentence && self.word_count(&p.inner) >= 3 {
+                let at = order.partition_point(|&(s, _)| s < bytes.start);
+                at.checked_sub(1).map(|i| (order[i].1, 0.5))
+            } else {
+                None
+            };
+            let Some((n, confidence)) = source else {
+                continue;
+            };
+            // Not too far from the statement it continues.
+            let from = &self.cands[n];
+            let from_paragraph = self.toks[from.cue.start].paragraph;
+            if chained.is_none() && open_tok.paragraph > from_paragraph + 2 {
+                continue;
+            }
+            self.consumed[part] = true;
+            added.push(Cand {
+                cue: from.cue.clone(),
+                who: Who::Same(n),
+                pieces: vec![bytes],
+                kind: StatementKind::Direct,
+                confidence,
+            });
+        }
+        self.cands.extend(added);
+    }
+
+    fn part_at_byte(&self, byte: usize) -> Option<usize> {
+        let i = self.quotes.parts.partition_point(|p| {
+            self.toks[p.inner.start.min(self.toks.len() - 1)]
+                .bytes
+                .start
+                < byte
+        });
+        [i, i.saturating_sub(1)].into_iter().find(|&k| {
+            self.quotes.parts.get(k).is_some_and(|p| {
+                self.toks
+                    .get(p.inner.start)
+                    .is_some_and(|t| t.bytes.start == byte)
+            })
+        })
+    }
+
+    fn finish(self, offsets: &CharOffsets<'_>, entities: &ArticleEntities) -> Vec<Statement> {
+        let Extractor {
+            text, toks, cands, ..
+        } = self;
+        // Resolve the phrases in text order, so that a pronoun or a description can fall back
+        // on a speaker before it.
+        let mut order: Vec<usize> = (0..cands.len()).collect();
+        order.sort_by_key(|&n| cands[n].pieces.first().map_or(0, |p| p.start));
+        let names: Vec<String> = cands
+            .iter()
+            .filter_map(|c| match &c.who {
+                Who::Phrase(p) => Some(phrase::split(text, toks, p)),
+                Who::Same(_) => None,
+            })
+            .filter(|p| p.is_name)
+            .map(|p| p.name)
+            .collect();
+        let mut speakers: Vec<Option<Speaker>> = vec![None; cands.len()];
+        let mut history: Vec<Speaker> = Vec::new();
+        for &n in &order {
+            if let Who::Phrase(phrase) = &cands[n].who {
+                let s = speaker(text, toks, phrase, entities, &history, &names);
+                history.push(s.clone());
+                speakers[n] = Some(s);
+            } else if let Who::Same(m) = cands[n].who
+                && let Some(s) = speakers.get(m).cloned().flatten()
+            {
+                speakers[n] = Some(s);
+            }
+        }
+        // Inherited speakers whose source came later in the text.
+        for _ in 0..2 {
+            for n in 0..cands.len() {
+                if speakers[n].is_none()
+                    && let Who::Same(m) = cands[n].who
+                {
+                    speakers[n] = speakers.get(m).cloned().flatten();
+                }
+            }
+        }
+        let mut out: Vec<Statement> = Vec::new();
+        for &n in &order {
+            let cand = &cands[n];
+            let Some(s) = speakers[n].clone() else {
+                continue;
+            };
+            let (Some(first), Some(last)) = (cand.pieces.first(), cand.pieces.last()) else {
+                continue;
+            };
+            let content: Vec<&str> = cand
+                .pieces
+                .iter()
+                .filter_map(|p| text.get(p.clone()))
+                .collect();
+            let content = content.join(" ");
+            let cue_bytes = toks[cand.cue.start].bytes.start..toks[cand.cue.end - 1].bytes.end;
+            let mentioned = mentioned_ids(entities, first.start..last.end);
+            out.push(Statement {
+                speaker: Some(s.speaker),
+                speaker_role: s.role,
+                speaker_span: Some(offsets.span(s.span.start, s.span.end).to_api()),
+                speaker_resolution: s.resolution as i32,
+                kind: cand.kind as i32,
+                cue: text.get(cue_bytes.clone()).unwrap_or("").to_owned(),
+                cue_span: Some(offsets.span(cue_bytes.start, cue_bytes.end).to_api()),
+                content,
+                content_span: Some(offsets.span(first.start, last.end).to_api()),
+                mentioned_entity_ids: mentioned,
+                confidence: (cand.confidence - s.penalty).clamp(0.05, 1.0),
+                ..Default::default()
+            });
+        }
+        // The same content from two cues (a nested or repeated reading): keep the first.
+        out.dedup_by(|b, a| a.content_span == b.content_span && a.speaker == b.speaker);
+        for (i, s) in out.iter_mut().enumerate() {
+            s.statement_id = format!("s{}", i + 1);
+        }
+        out
+    }
+}
+
+/// A resolved speaker with what the statement needs of it.
+#[derive(Clone, Debug)]
+struct Speaker {
+    speaker: EntityRef,
+    role: String,
+    span: Range<usize>,
+    resolution: SpeakerResolution,
+    /// What the phrase was, and for a description its words in lower case.
+    form: Form,
+    penalty: f32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Form {
+    Name,
+    Description { words: Vec<String>, plural: bool },
+    Pronoun,
+}
+
+/// How far back a pronoun or description looks for its speaker.
+const LOOKBACK: usize = 12;
+
+fn speaker(
+    text: &str,
+    toks: &[Tok<'_>],
+    phrase: &Phrase,
+    entities: &ArticleEntities,
+    history: &[Speaker],
+    names: &[String],
+) -> Speaker {
+    let first = &toks[phrase.np.start];
+    let last = &toks[phrase.np.end - 1];
+    let span = first.bytes.start..last.bytes.end;
+    let parts = phrase::split(text, toks, phrase);
+    let pronoun = phrase.np.len() == 1 && PRONOUNS.contains(first.lower.as_str());
+    let form = if pronoun {
+        Form::Pronoun
+    } else if parts.is_name {
+        Form::Name
+    } else {
+        let words: Vec<String> = toks[phrase.np.clone()]
+            .iter()
+            .map(|t| t.lower.clone())
+            .filter(|w| !lexicon::ARTICLES.contains(w.as_str()))
+            .collect();
+        let plural = last.lower.ends_with('s') && !last.lower.ends_with("ss");
+        Form::Description { words, plural }
+    };
+    if let Some(r) = phrase::resolve(entities, span.clone()) {
+        return Speaker {
+            speaker: r.speaker,
+            role: parts.role,
+            span,
+            resolution: r.resolution,
+            form,
+            penalty: 0.0,
+        };
+    }
+    let recent = || history.iter().rev().take(LOOKBACK);
+    // No mention resolves the phrase: fall back on a speaker before it.
+    let antecedent = match &form {
+        Form::Pronoun => match first.lower.as_str() {
+            "he" | "she" => recent().find(|s| s.form == Form::Name || s.is_singular_role()),
+            "they" => recent()
+                .find(|s| matches!(s.form, Form::Description { plural: true, .. }))
+                .or_else(|| recent().next()),
+            "it" => recent().find(|s| s.form != Form::Pronoun),
+            _ => None,
+        },
+        Form::Description { words, .. } if first.lower == "the" => {
+            recent().find(|s| s.form != Form::Pronoun && words.len() <= 4 && s.described_by(words))
+        }
+        _ => None,
+    };
+    if let Some(prev) = antecedent {
+        let resolution = match (&form, prev.speaker.entity_id.is_empty()) {
+            (_, true) => SpeakerResolution::Unresolved,
+            (Form::Pronoun, false) => SpeakerResolution::Pronoun,
+            (_, false) => SpeakerResolution::Description,
+        };
+        return Speaker {
+            speaker: prev.speaker.clone(),
+            role: prev.role.clone(),
+            span,
+            resolution,
+            form: prev.form.clone(),
+            penalty: 0.15,
+        };
+    }
+    // A short name: the fullest form among the article's speakers ("Ma" for "Jack Ma").
+    let mut name = parts.name;
+    if form == Form::Name {
+        let suffix = format!(" {}", name.to_lowercase());
+        if let Some(full) = names
+            .iter()
+            .filter(|n| n.to_lowercase().ends_with(&suffix))
+            .max_by_key(|n| n.len())
+        {
+            name = full.clone();
+        }
+    }
+    Speaker {
+        speaker: EntityRef {
+            name,
+            ..Default::default()
+        },
+        role: parts.role,
+        span,
+        resolution: SpeakerResolution::Unresolved,
+        form,
+        penalty: 0.1,
+    }
+}
+
+impl Speaker {
+    /// A one-person description: "a spokesman", "the official".
+    fn is_singular_role(&self) -> bool {
+        matches!(&self.form, Form::Description { words, plural: false }
+            if words.last().is_some_and(|w| lexicon::ROLE_WORDS.contains(w.as_str())))
+    }
+
+    /// Whether "the <words>" can refer to this speaker: its role or description ends with
+    /// the same words ("the Chinese president" for "Chinese President Hu Jintao").
+    fn described_by(&self, words: &[String]) -> bool {
+        let mine: Vec<String> = match &self.form {
+            Form::Description { words, .. } => words.clone(),
+            _ => self
+                .role
+                .split_whitespace()
+                .map(str::to_lowercase)
+                .filter(|w| !lexicon::ARTICLES.contains(w.as_str()))
+                .collect(),
+        };
+        !words.is_empty() && mine.len() >= words.len() && mine.ends_with(words)
+    }
+}
+
+/// Whether the verb names its listener before the content ("told reporters that ...").
+fn is_tell(form: VerbForm) -> bool {
+    matches!(
+        form.words.first().copied(),
+        Some(
+            "tell"
+                | "tells"
+                | "told"
+                | "telling"
+                | "inform"
+                | "informs"
+                | "informed"
+                | "assure"
+                | "assures"
+                | "assured"
+                | "remind"
+                | "reminds"
+                | "reminded"
+        )
+    )
+}
+
+/// Ids of the entities mentioned inside `bytes`, each once, in text order.
+fn mentioned_ids(entities: &ArticleEntities, bytes: Range<usize>) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for m in entities.mentions_in(bytes) {
+        if let Some(e) = entities.entities.get(m.entity)
+            && !e.entity_id.is_empty()
+            && !ids.contains(&e.entity_id)
+        {
+            ids.push(e.entity_id.clone());
+        }
+    }
+    ids
+}
+
+/// `bytes`, at most [`MAX_CONTENT_BYTES`] long, cut on a character boundary.
+fn clip(text: &str, bytes: Range<usize>) -> Range<usize> {
+    let mut end = bytes
+        .end
+        .min(bytes.start + MAX_CONTENT_BYTES)
+        .min(text.len());
+    while end > bytes.start && !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    bytes.start..end
+}
+
+#[cfg(test)]
+mod tests;

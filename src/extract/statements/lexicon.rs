@@ -1,0 +1,176 @@
+//! Word lists of the statement stage: speech verbs (from `data/speech_verbs.txt`), role words
+//! (from `data/statement_roles.txt`) and the small closed classes of English function words
+//! that bound a speaker phrase.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+/// What complement a speech verb takes (the sections of `speech_verbs.txt`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VerbClass {
+    /// A verb of saying: a clause, a quote, or the content before the cue.
+    Say,
+    /// Counts only with a clause ("agreed that ...", not "agreed to ...").
+    Clause,
+    /// A speech act whose content may be a noun phrase or an infinitive.
+    Act,
+}
+
+/// One inflected form of a speech verb.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerbForm {
+    /// The form's words, lower case ("pointed", "out").
+    pub words: &'static [&'static str],
+    /// Whether the form is the `-ing` participle ("saying").
+    pub participle: bool,
+    /// Whether the form is the base form ("say"), which is often a noun or an infinitive.
+    pub base: bool,
+    /// The verb's class.
+    pub class: VerbClass,
+}
+
+/// Speech verb forms by their first word, longest first.
+pub static SPEECH_VERBS: LazyLock<HashMap<&'static str, Vec<VerbForm>>> = LazyLock::new(|| {
+    let mut map: HashMap<&'static str, Vec<VerbForm>> = HashMap::new();
+    let mut class = VerbClass::Say;
+    for line in include_str!("../data/speech_verbs.txt").lines() {
+        let line = line.trim();
+        match line {
+            "" => continue,
+            _ if line.starts_with('#') => continue,
+            "[say]" => class = VerbClass::Say,
+            "[clause]" => class = VerbClass::Clause,
+            "[act]" => class = VerbClass::Act,
+            _ => {
+                for (i, form) in line.split('|').map(str::trim).enumerate() {
+                    let words: Vec<&'static str> = form.split_whitespace().collect();
+                    let Some(&first) = words.first() else {
+                        continue;
+                    };
+                    let participle = first.ends_with("ing") && i > 0;
+                    let entry = VerbForm {
+                        words: Box::leak(words.into_boxed_slice()),
+                        participle,
+                        base: i == 0,
+                        class,
+                    };
+                    let forms = map.entry(first).or_default();
+                    if !forms.contains(&entry) {
+                        forms.push(entry);
+                    }
+                }
+            }
+        }
+    }
+    for forms in map.values_mut() {
+        forms.sort_by_key(|f| std::cmp::Reverse(f.words.len()));
+    }
+    map
+});
+
+/// Role and title words, lower case.
+pub static ROLE_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("../data/statement_roles.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .collect()
+});
+
+fn set(words: &'static str) -> HashSet<&'static str> {
+    words.split_whitespace().collect()
+}
+
+/// Personal pronouns that can be a speaker.
+pub static PRONOUNS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| set("he she they we i it you who"));
+
+/// Articles and determiners.
+pub static DETERMINERS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(
+        "a an the this these those his her its their our my your some many several \
+         most other another each every both all no any such",
+    )
+});
+
+/// Articles dropped from an unresolved speaker's name.
+pub static ARTICLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set("a an the"));
+
+/// Words that may stand between a speaker and the cue: auxiliaries and adverbs
+/// ("has also said", "have long complained").
+pub static SKIPPABLE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(
+        "also has have had will would could should may might can shall must further then \
+         later again once repeatedly recently previously earlier already reportedly publicly \
+         officially separately meanwhile long often frequently consistently still just \
+         however too even did does do first last finally initially subsequently explicitly \
+         openly privately strongly flatly firmly bluntly quickly immediately simply \
+         specifically sharply angrily proudly confidently optimistically jointly personally \
+         directly clearly only merely",
+    )
+});
+
+/// Forms of "be" (a cue right after one is passive: "was said").
+pub static BE: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| set("is are was were be been being am 's"));
+
+/// Words that end a speaker phrase (looking away from the cue).
+pub static STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(
+        "and or but nor yet so because while when whereas although though if unless since \
+         until after before as than that which who whom whose where why how what whether \
+         with without in on at by into onto over under about against between through \
+         during amid among toward towards upon via per across behind beyond near not no \
+         is are was were be been being am has have had do does did will would could should \
+         may might can shall must to there here it's meanwhile however also then",
+    )
+});
+
+/// Prepositions allowed inside a speaker phrase ("a spokesman for the ministry").
+pub static NP_PREPOSITIONS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| set("of for from at in"));
+
+/// Listeners named after "told" that are not part of the content ("told reporters").
+pub static AUDIENCES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(
+        "reporters journalists correspondents press media newsmen parliament lawmakers \
+         legislators congress senate audience crowd delegates participants students supporters \
+         conference briefing forum meeting summit symposium seminar gathering rally session \
+         interview newspaper daily agency television radio xinhua reuters ap afp bloomberg \
+         cnn bbc kyodo tass itar-tass yonhap antara bernama nhk upi dpa efe ansa press-trust \
+         him her them us me",
+    )
+});
+
+/// Time and place adjuncts that may follow a cue ("said on Friday", "said here").
+pub static ADJUNCT_STARTS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(
+        "on in at during after before while when as from yesterday today tonight \
+         here there monday tuesday wednesday thursday friday saturday sunday last earlier \
+         later recently late early this next through via over according outside inside \
+         afterwards then again also",
+    )
+});
+
+/// Conjunctions that join a second cue to the first speaker ("said ... but acknowledged").
+pub static COORDINATORS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set("and but"));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lexicons_load() {
+        let said = SPEECH_VERBS.get("said").and_then(|f| f.first());
+        assert!(said.is_some_and(|f| f.class == VerbClass::Say && !f.participle));
+        let saying = SPEECH_VERBS.get("saying").and_then(|f| f.first());
+        assert!(saying.is_some_and(|f| f.participle));
+        let pointed = SPEECH_VERBS.get("pointed").and_then(|f| f.first());
+        assert_eq!(pointed.map(|f| f.words), Some(&["pointed", "out"][..]));
+        assert!(SPEECH_VERBS.get("told").is_some());
+        assert!(SPEECH_VERBS.len() > 300);
+        assert!(ROLE_WORDS.contains("spokesman"));
+        assert!(ROLE_WORDS.contains("president"));
+    }
+}
