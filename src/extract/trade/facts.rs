@@ -91,10 +91,27 @@ fn triggers(lower: &[String]) -> Vec<Trigger> {
             push(TradeFactKind::PartnerRank, Some(p));
         }
     }
-    let current_account = lower
-        .windows(2)
-        .any(|w| w[0] == "current" && w[1] == "account");
-    if !current_account {
+    // A balance is a trade balance only when the clause says so: current-account, payments,
+    // capital-account and budget balances are not.
+    let other_balance = lower.windows(2).any(|w| {
+        matches!(
+            (w[0].as_str(), w[1].as_str()),
+            ("current", "account")
+                | ("capital", "account")
+                | ("of", "payments")
+                | ("budget", _)
+                | ("fiscal", _)
+        )
+    }) || lower
+        .iter()
+        .any(|w| matches!(w.as_str(), "budget" | "fiscal" | "payments" | "omissions"));
+    let says_trade = lower.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "trade" | "merchandise" | "goods" | "exports" | "imports"
+        )
+    });
+    if says_trade && !other_balance {
         push(
             TradeFactKind::TradeBalance,
             has(&|w| matches!(w, "surplus" | "surpluses" | "deficit" | "deficits")),
@@ -190,8 +207,7 @@ fn triggers(lower: &[String]) -> Vec<Trigger> {
     push(
         TradeFactKind::Export,
         has(&|w| {
-            starts_with_any(w, &["export"])
-                || matches!(w, "shipments" | "shipped" | "supplied" | "sold")
+            starts_with_any(w, &["export"]) || matches!(w, "shipments" | "shipped" | "supplied")
         }),
     );
     push(
@@ -292,6 +308,19 @@ struct Context {
     country: Option<EntityRef>,
     /// The last currency named: "from 4.77 billion" keeps it.
     currency: Option<&'static str>,
+}
+
+/// The country an article mentions most: the side of its first clauses that name none
+/// ("The trade surplus rose ..." in a story about Japan).
+fn main_country(entities: &ArticleEntities) -> Option<EntityRef> {
+    let countries = entities
+        .entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.r#type == EntityType::Country as i32 && !e.country_code.is_empty());
+    // The first of the most mentioned wins a tie (`max_by_key` keeps the last maximum).
+    let best = countries.rev().max_by_key(|(_, e)| e.mentions.len())?;
+    entities.entity_ref(best.0)
 }
 
 /// Everything one clause offers.
@@ -606,7 +635,10 @@ pub fn extract(
     entities: &ArticleEntities,
     statements: &[Statement],
 ) -> Vec<TradeFact> {
-    let mut context = Context::default();
+    let mut context = Context {
+        country: main_country(entities),
+        ..Context::default()
+    };
     let mut facts = Vec::new();
     for sentence in sentences {
         for bytes in clauses(text, sentence.bytes.clone()) {
@@ -689,7 +721,7 @@ fn build(
                 span: Some(span),
             })
         });
-    let goods = commodities(clause.text, clause.bytes.clone())
+    let goods: Vec<Commodity> = commodities(clause.text, clause.bytes.clone())
         .into_iter()
         .map(|c| Commodity {
             span: Some(offsets.span(c.bytes.start, c.bytes.end).to_api()),
@@ -719,6 +751,30 @@ fn build(
         context.country = about;
     }
     let trend = trend(&clause.words);
+    let change = change(&clause.words);
+    // A flow, an investment or bilateral trade is a fact only with some substance: an amount,
+    // a change, a direction, goods, or both sides ("restrictions impeded U.S. exports" is not).
+    let needs_substance = matches!(
+        trigger.kind,
+        TradeFactKind::Export
+            | TradeFactKind::Import
+            | TradeFactKind::Investment
+            | TradeFactKind::BilateralTrade
+    );
+    let two_sides = [&exporter, &importer, &reporter, &partner]
+        .into_iter()
+        .flatten()
+        .count()
+        >= 2;
+    let substance = value.is_some()
+        || quantity.is_some()
+        || change.is_some()
+        || trend != Trend::Unspecified
+        || !goods.is_empty()
+        || two_sides;
+    if needs_substance && !substance {
+        return None;
+    }
     Some(TradeFact {
         kind: trigger.kind as i32,
         exporter,
@@ -729,7 +785,7 @@ fn build(
         commodities: goods,
         value,
         quantity,
-        change: change(&clause.words),
+        change,
         trend: if trend == Trend::Unspecified {
             0
         } else {
@@ -988,5 +1044,30 @@ mod tests {
         );
         let names: Vec<&str> = f[0].commodities.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["fruit", "avocados", "grapes"]);
+    }
+
+    #[test]
+    fn only_trade_balances_count_and_the_main_country_fills_a_missing_side() {
+        let names = [("Korea", COUNTRY, "KR", NAME)];
+        let text = "The merchandise trade surplus rose to 2.1 billion dlrs in May. South Korea's current account deficit narrowed. \
+                    Korea's balance of payments deficit widened to 300 mln dlrs.";
+        let f = facts(text, &names);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].kind, TradeFactKind::TradeBalance as i32);
+        assert_eq!(
+            code(&f[0].reporter),
+            "KR",
+            "the country the article is about"
+        );
+    }
+
+    #[test]
+    fn flows_without_substance_are_not_facts() {
+        let names = [("Ghana", COUNTRY, "GH", NAME)];
+        assert!(facts("Officials said red tape hampered Ghana's exports.", &names).is_empty());
+        assert_eq!(
+            facts("Ghana's cocoa exports rose sharply.", &names).len(),
+            1
+        );
     }
 }
