@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use super::lexicon::{COUNTRY_FORMS, Gender, ORG_HEADS, TITLES};
+use super::lexicon::{COUNTRY_FORMS, Gender, ORG_HEADS, TITLES, is_speech_verb};
 use super::names::Candidate;
 use super::words::Word;
 use crate::api::v1::{EntityType, MentionKind};
@@ -27,6 +27,8 @@ pub struct Cluster {
 
 /// How many earlier mentions a pronoun or description looks back over.
 const LOOK_BACK: usize = 40;
+/// How many distinct names before and after a name are tried as its full form.
+const MERGE_WINDOW: usize = 200;
 /// How many paragraphs back a pronoun may find its person.
 const PARAGRAPHS_BACK: usize = 2;
 
@@ -72,10 +74,12 @@ fn key_merges(cands: &[Candidate]) -> HashMap<String, String> {
         }
     }
     let mut merges = HashMap::new();
-    for &(etype, name, key, at) in &names {
+    for (i, &(etype, name, key, at)) in names.iter().enumerate() {
         let short = words_of(name);
         let mut best: Option<(usize, &str)> = None;
-        for &(etype2, long_name, key2, at2) in &names {
+        // Compare with the names around it only, so that long texts stay linear.
+        let near = &names[i.saturating_sub(MERGE_WINDOW)..(i + MERGE_WINDOW).min(names.len())];
+        for &(etype2, long_name, key2, at2) in near {
             if etype2 != etype || key2 == key {
                 continue;
             }
@@ -117,6 +121,52 @@ fn key_merges(cands: &[Candidate]) -> HashMap<String, String> {
     merges
 }
 
+/// Head words of public bodies: "the company" does not mean one of these.
+const PUBLIC_HEADS: &[&str] = &[
+    "ministry",
+    "department",
+    "agency",
+    "bureau",
+    "commission",
+    "council",
+    "committee",
+    "subcommittee",
+    "office",
+    "administration",
+    "authority",
+    "university",
+    "academy",
+    "institute",
+    "party",
+    "parliament",
+    "congress",
+    "senate",
+    "court",
+    "embassy",
+    "association",
+    "federation",
+    "union",
+    "organization",
+    "organisation",
+    "forum",
+    "government",
+    "school",
+    "college",
+    "police",
+    "army",
+    "navy",
+];
+
+/// Whether an organization may be called "the company": not a listed body, not a public
+/// body.
+fn is_company(cluster: &Cluster) -> bool {
+    !cluster.mentions.iter().any(|m| m.lexicon_name.is_some())
+        && !cluster
+            .heads
+            .iter()
+            .any(|h| PUBLIC_HEADS.contains(&h.as_str()))
+}
+
 /// A pronoun or lower-case description waiting to be resolved.
 enum Reference {
     Pronoun(Option<Gender>),
@@ -137,6 +187,28 @@ fn pronoun_gender(word: &str) -> Option<Option<Gender>> {
         "she" | "She" | "her" | "Her" | "hers" | "herself" => Some(Some(Gender::Female)),
         _ => None,
     }
+}
+
+/// Whether the mention over words `start..end` is a subject or a speaker: first in its
+/// sentence, or next to a speech verb ("X said", "said X").
+fn is_subject(words: &[Word<'_>], start: usize, end: usize) -> bool {
+    let Some(first) = words.get(start) else {
+        return false;
+    };
+    let same = |w: &&Word<'_>| w.sentence == first.sentence;
+    first.first
+        || words
+            .get(end..(end + 3).min(words.len()))
+            .unwrap_or(&[])
+            .iter()
+            .filter(same)
+            .any(|w| is_speech_verb(w.text) && w.text != "who")
+        || words
+            .get(start.saturating_sub(4)..start)
+            .unwrap_or(&[])
+            .iter()
+            .filter(same)
+            .any(|w| matches!(w.text, "said" | "says" | "told" | "added"))
 }
 
 /// Pronouns and "the ..." descriptions in the words.
@@ -268,46 +340,62 @@ pub fn resolve(words: &[Word<'_>], cands: Vec<Candidate>) -> Vec<Cluster> {
     });
 
     // Walk names and references in text order; `history` holds resolved mentions.
-    let mut history: Vec<(usize, usize)> = Vec::new(); // (cluster, word index)
+    let mut history: Vec<(usize, usize, usize)> = Vec::new(); // (cluster, first word, end word)
     let mut next_name = 0;
     let mut added: Vec<(usize, Candidate)> = Vec::new();
     for r in refs {
         while next_name < placed.len() && placed[next_name].0 < r.bytes.start {
-            let (start, cluster, _) = placed[next_name];
-            history.push((cluster, word_at(start)));
+            let (start, cluster, ref bytes) = placed[next_name];
+            history.push((cluster, word_at(start), word_at(bytes.end)));
             next_name += 1;
         }
         let paragraph = words.get(r.word).map_or(0, |w| w.paragraph);
         let recent = history.iter().rev().take(LOOK_BACK);
         let found = match &r.what {
-            Reference::Pronoun(gender) => recent
-                .filter(|(c, w)| {
-                    let cl = &clusters[*c];
-                    cl.etype == EntityType::Person
-                        && words
-                            .get(*w)
-                            .is_some_and(|w| w.paragraph + PARAGRAPHS_BACK >= paragraph)
-                        && (cl.gender.is_none() || cl.gender == *gender)
-                })
-                .map(|(c, _)| *c)
-                .next(),
+            Reference::Pronoun(gender) => {
+                // A person earlier in the same sentence ("Hu said he ..."), else the most
+                // recent person in subject or speaker position, else the most recent one.
+                let sentence = words.get(r.word).map_or(0, |w| w.sentence);
+                let compatible: Vec<(usize, usize, usize)> = recent
+                    .filter(|(c, w, _)| {
+                        let cl = &clusters[*c];
+                        cl.etype == EntityType::Person
+                            && words
+                                .get(*w)
+                                .is_some_and(|w| w.paragraph + PARAGRAPHS_BACK >= paragraph)
+                            && (cl.gender.is_none() || cl.gender == *gender)
+                    })
+                    .copied()
+                    .collect();
+                compatible
+                    .iter()
+                    .find(|(_, w, _)| words.get(*w).is_some_and(|x| x.sentence == sentence))
+                    .or_else(|| {
+                        compatible
+                            .iter()
+                            .find(|(_, w, e)| is_subject(words, *w, *e))
+                    })
+                    .or(compatible.first())
+                    .map(|(c, _, _)| *c)
+            }
             Reference::Title(title) => {
                 let last = title.rsplit(' ').next().unwrap_or(title);
                 recent
-                    .filter(|(c, _)| {
+                    .filter(|(c, _, _)| {
                         let cl = &clusters[*c];
                         cl.etype == EntityType::Person
                             && (cl.titles.contains(title.as_str()) || cl.titles.contains(last))
                     })
-                    .map(|(c, _)| *c)
+                    .map(|(c, _, _)| *c)
                     .next()
             }
             Reference::OrgHead(head) => {
                 let company = COMPANY_NOUNS.contains(&head.as_str());
                 recent
-                    .filter(|(c, _)| {
+                    .filter(|(c, _, _)| {
                         let cl = &clusters[*c];
                         cl.etype == EntityType::Organization
+                            && (!company || is_company(cl))
                             && (cl.heads.contains(head.as_str())
                                 || (company
                                     && (cl.heads.is_empty()
@@ -316,30 +404,71 @@ pub fn resolve(words: &[Word<'_>], cands: Vec<Candidate>) -> Vec<Cluster> {
                                             .iter()
                                             .any(|h| COMPANY_HEADS.contains(&h.as_str())))))
                     })
-                    .map(|(c, _)| *c)
+                    .map(|(c, _, _)| *c)
                     .next()
             }
             Reference::Country => {
-                let mut named = None;
-                let mut any = None;
-                for (c, w) in history.iter().rev().take(LOOK_BACK) {
+                // Prefer a country named as a subject (not after a preposition, not a
+                // demonym) and not named again later in the same sentence ("The country
+                // exports ... to China" does not mean China).
+                let sentence = words.get(r.word).map_or(0, |w| w.sentence);
+                let mut best: Option<(u8, usize)> = None;
+                for (c, w, _) in history.iter().rev().take(LOOK_BACK) {
                     let cl = &clusters[*c];
                     if cl.etype != EntityType::Country {
                         continue;
                     }
-                    any = any.or(Some(*c));
-                    let demonym = cl.mentions.iter().any(|m| {
-                        m.kind == MentionKind::Demonym
-                            && words
-                                .get(*w)
-                                .is_some_and(|x| x.bytes.start == m.bytes.start)
+                    // Name mentions are in text order: look at the next one only.
+                    let next = cl
+                        .mentions
+                        .partition_point(|m| m.bytes.start <= r.bytes.start);
+                    let later_here = cl.mentions.get(next).is_some_and(|m| {
+                        words
+                            .get(word_at(m.bytes.start))
+                            .is_some_and(|x| x.sentence == sentence)
                     });
-                    if !demonym {
-                        named = Some(*c);
+                    if later_here {
+                        continue;
+                    }
+                    let at = words.get(*w).map_or(0, |x| x.bytes.start);
+                    let here = cl.mentions.partition_point(|m| m.bytes.start < at);
+                    let demonym = cl
+                        .mentions
+                        .get(here)
+                        .is_some_and(|m| m.bytes.start == at && m.kind == MentionKind::Demonym);
+                    let after_preposition = w
+                        .checked_sub(1)
+                        .and_then(|p| words.get(p))
+                        .is_some_and(|p| {
+                            matches!(
+                                p.text,
+                                "to" | "from"
+                                    | "with"
+                                    | "in"
+                                    | "into"
+                                    | "between"
+                                    | "and"
+                                    | "for"
+                                    | "on"
+                                    | "at"
+                                    | "of"
+                                    | "by"
+                                    | "than"
+                            )
+                        });
+                    let rank = match (demonym, after_preposition) {
+                        (false, false) => 0,
+                        (false, true) => 1,
+                        _ => 2,
+                    };
+                    if best.is_none_or(|(b, _)| rank < b) {
+                        best = Some((rank, *c));
+                    }
+                    if rank == 0 {
                         break;
                     }
                 }
-                named.or(any)
+                best.map(|(_, c)| c)
             }
         };
         let kind = match r.what {
@@ -361,7 +490,7 @@ pub fn resolve(words: &[Word<'_>], cands: Vec<Candidate>) -> Vec<Cluster> {
                 m.role = None;
                 m.titles.clear();
                 m.name.clear();
-                history.push((cluster, r.word));
+                history.push((cluster, r.word, r.word + 1));
                 added.push((cluster, m));
             }
             None => {
@@ -386,8 +515,9 @@ pub fn resolve(words: &[Word<'_>], cands: Vec<Candidate>) -> Vec<Cluster> {
                         });
                         clusters.len() - 1
                     });
-                    history.push((index, r.word));
-                    added.push((index, c));
+                    history.push((index, r.word, r.word + 1));
+                    clusters[index].heads.insert(c.name.to_lowercase());
+                    clusters[index].mentions.push(c);
                 }
             }
         }

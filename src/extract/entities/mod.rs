@@ -1,5 +1,28 @@
 //! Stages 4 and 5: entities (countries, people, organizations, places) and coreference
 //! (short names, pronouns and descriptions linked to the entity they mean).
+//!
+//! Submodules, one job each: `lexicon` (data files compiled in), `words` (word view and
+//! capitalized runs), `names` (classifying runs), `dateline` (place and agency),
+//! `coref` (grouping names, resolving pronouns and descriptions), `build` (API entities),
+//! `ids` (stable ids).
+//!
+//! [`ArticleEntities::mentions`] holds, in text order:
+//! - `NAME`/`ALIAS`: a name as written ("Enrique Pena Nieto"; "Pena Nieto", "Ma", "U.S.",
+//!   an acronym in brackets such as "FSO"). Only the name words are covered: "Mexican
+//!   President Enrique Pena Nieto" gives a `DEMONYM` mention "Mexican" (country MX) and a
+//!   `NAME` mention "Enrique Pena Nieto"; the role is on the entity (`roles`).
+//! - `DEMONYM`: "Mexican", "Chinese" → the country (a country named only so is an entity).
+//! - `PRONOUN`: he/him/his/himself, she/her/hers/herself → a person: one earlier in the
+//!   same sentence, else the latest person in subject or speaker position, else the latest
+//!   person, within two paragraphs and of compatible gender (from titles such as "Mrs.",
+//!   "spokeswoman", and from earlier pronouns). "it", "they", "we" are not resolved.
+//! - `DESCRIPTION`: "the president", "the foreign minister" (latest person with that
+//!   title), "the ministry", "the Ministry", "the bureau", "the company" (latest
+//!   organization with that head word; "the company" skips listed and public bodies),
+//!   "the country" (latest country named as a subject and not named again later in the
+//!   same sentence). The span starts at "the".
+//!
+//! Unresolved pronouns and descriptions ("a spokesman") get no mention.
 
 use super::offsets::{CharOffsets, CharSpan};
 use super::sentences::Sentence;

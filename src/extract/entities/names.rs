@@ -95,9 +95,6 @@ fn candidate(bytes: Range<usize>, etype: EntityType, key: String, name: &str) ->
     }
 }
 
-/// How far a scan of nearby words may look.
-const WINDOW: usize = 12;
-
 struct Classifier<'a, 't> {
     text: &'t str,
     words: &'a [Word<'t>],
@@ -367,7 +364,17 @@ impl<'t> Classifier<'_, 't> {
     /// Country mentions in a role ("Mexican President"), as demonyms.
     fn role_countries(&self, range: Range<usize>, out: &mut Vec<Candidate>) -> Option<String> {
         let mut code = None;
-        for i in range.clone() {
+        let mut i = range.start;
+        while i < range.end {
+            // A multi-word place ("New Jersey Democrat") is a place, not "Jersey".
+            let place = (2..=3.min(range.end - i))
+                .rev()
+                .find_map(|n| self.place(i..i + n).map(|c| (n, c)));
+            if let Some((n, c)) = place {
+                out.push(c);
+                i += n;
+                continue;
+            }
             for n in (1..=3).rev() {
                 if i + n > range.end {
                     continue;
@@ -375,9 +382,11 @@ impl<'t> Classifier<'_, 't> {
                 if let Some(c) = self.country(i..i + n, range.end) {
                     code.get_or_insert_with(|| c.country.clone().unwrap_or_default());
                     out.push(c);
+                    i += n - 1;
                     break;
                 }
             }
+            i += 1;
         }
         code
     }
@@ -656,7 +665,13 @@ impl<'t> Classifier<'_, 't> {
         }
         // A listed place or country before a name: "California Arnold Schwarzenegger".
         let mut run = run.clone();
-        if let Some(n) = self.lexicon_prefix(run.start, run.end)
+        // A one-word place counts here only before a full name.
+        let one_word_place = run.len() >= 3
+            && PLACES.contains_key(&self.words[run.start].text.to_uppercase())
+            && self.name_like(run.start + 1..run.end);
+        if let Some(n) = self
+            .lexicon_prefix(run.start, run.end)
+            .or(one_word_place.then_some(1))
             && n < run.len()
             && self.name_like(run.start + n..run.end)
         {
@@ -685,10 +700,14 @@ impl<'t> Classifier<'_, 't> {
             || (prev.is_some_and(|w| w.text == "to")
                 && before_prev.is_some_and(|w| w.text == "according"));
         // "Paul Kagame of Rwanda", "the Bush administration".
+        let country_at = |i: usize| {
+            self.word(i)
+                .is_some_and(|w| COUNTRY_FORMS.contains_key(w.text) || w.text == "Republic")
+        };
         let of_country = next.is_some_and(|w| w.text == "of")
-            && self
-                .word(run.end + 1)
-                .is_some_and(|w| COUNTRY_FORMS.contains_key(w.text) || w.text == "the")
+            && (country_at(run.end + 1)
+                || (self.word(run.end + 1).is_some_and(|w| w.text == "the")
+                    && country_at(run.end + 2)))
             && run.len() >= 2;
         let administration = next.is_some_and(|w| w.text == "administration");
         if (speech_after || speech_before || of_country || administration)
@@ -712,7 +731,14 @@ impl<'t> Classifier<'_, 't> {
                     "in" | "at" | "from" | "near" | "to" | "visit" | "visited" | "visiting" | "via"
                 )
             });
-        if place_prep && !common && run.len() <= 3 && !self.words[run.end - 1].possessive {
+        let last = self.words[run.end - 1].text;
+        let adjective = ["an", "ese", "ish", "ic"].iter().any(|s| last.ends_with(s));
+        if place_prep
+            && !common
+            && !adjective
+            && run.len() <= 3
+            && !self.words[run.end - 1].possessive
+        {
             let name = self.slice(run.clone());
             if self.name_like(run.clone()) {
                 out.push(candidate(
@@ -782,9 +808,18 @@ fn expand_titles(titles: &[String]) -> Vec<String> {
 struct Known {
     /// Name as written → type and key.
     names: HashMap<String, (EntityType, String)>,
-    /// Persons: name words, key, byte starts of their mentions.
+    /// Persons: name words, key, byte starts of their mentions (in the order found).
     persons: Vec<(Vec<String>, String, Vec<usize>)>,
+    /// Person index by key.
+    person_index: HashMap<String, usize>,
+    /// Persons whose name has this word.
+    by_word: HashMap<String, Vec<usize>>,
 }
+
+/// How many persons sharing a name word a shortened name is compared with.
+const MAX_PERSONS: usize = 50;
+/// How many mentions of one person are compared for nearness.
+const MAX_STARTS: usize = 50;
 
 impl Known {
     fn add(&mut self, c: &Candidate) {
@@ -795,10 +830,20 @@ impl Known {
             .entry(c.name.clone())
             .or_insert_with(|| (c.etype, c.key.clone()));
         if c.etype == EntityType::Person {
-            let words: Vec<String> = c.name.split_whitespace().map(str::to_owned).collect();
-            if let Some(p) = self.persons.iter_mut().find(|p| p.1 == c.key) {
-                p.2.push(c.bytes.start);
+            if let Some(&p) = self.person_index.get(&c.key) {
+                if let Some(person) = self.persons.get_mut(p) {
+                    person.2.push(c.bytes.start);
+                }
             } else {
+                let words: Vec<String> = c.name.split_whitespace().map(str::to_owned).collect();
+                let index = self.persons.len();
+                for w in &words {
+                    let list = self.by_word.entry(w.clone()).or_default();
+                    if list.last() != Some(&index) {
+                        list.push(index);
+                    }
+                }
+                self.person_index.insert(c.key.clone(), index);
                 self.persons
                     .push((words, c.key.clone(), vec![c.bytes.start]));
             }
@@ -808,11 +853,13 @@ impl Known {
     /// The person whose name contains `words` as a contiguous part, nearest before `at`
     /// (else nearest after).
     fn person_containing(&self, words: &[&str], at: usize) -> Option<String> {
-        if words.is_empty() {
-            return None;
-        }
+        let first = words.first()?;
+        let list = self.by_word.get(*first)?;
         let mut best: Option<(bool, usize, &String)> = None;
-        for (name, key, starts) in &self.persons {
+        for &p in list.iter().rev().take(MAX_PERSONS) {
+            let Some((name, key, starts)) = self.persons.get(p) else {
+                continue;
+            };
             if name.len() <= words.len()
                 || !name
                     .windows(words.len())
@@ -820,7 +867,7 @@ impl Known {
             {
                 continue;
             }
-            for &s in starts {
+            for &s in starts.iter().rev().take(MAX_STARTS) {
                 let (before, dist) = if s <= at {
                     (true, at - s)
                 } else {
@@ -885,6 +932,5 @@ pub fn find(
     strong.sort_by_key(|c| (c.bytes.start, c.bytes.end));
     // One mention per place: "(FSO)" is found both as an acronym and as a known name.
     strong.dedup_by(|b, a| a.bytes == b.bytes);
-    let _ = WINDOW;
     strong
 }

@@ -220,6 +220,15 @@ fn acronym_and_known_bodies() {
 }
 
 #[test]
+fn unresolved_capitalized_description_becomes_an_organization() {
+    let text = "The Ministry said exports rose. The ministry expects more, the Ministry added.";
+    let result = run(text);
+    check_spans(text, &result);
+    let ministry = entity(&result, "Ministry");
+    assert_eq!(ministry.mentions.len(), 3, "{:?}", mentions(ministry));
+}
+
+#[test]
 fn empty_and_odd_input() {
     assert_eq!(run(""), ArticleEntities::default());
     let _ = run("'s 's ( ) -- THE The the of Of OF");
