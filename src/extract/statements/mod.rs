@@ -32,6 +32,8 @@ use quotes::Quotes;
 
 /// Most statements taken from one sentence (keeps pathological input linear).
 const MAX_PER_SENTENCE: usize = 24;
+/// Most cues read in one sentence.
+const MAX_CUES_PER_SENTENCE: usize = 64;
 /// Longest content, in bytes; longer sentences are cut at a token boundary.
 const MAX_CONTENT_BYTES: usize = 8_000;
 
@@ -266,7 +268,7 @@ impl Extractor<'_, '_> {
     fn sentence(&mut self, range: Range<usize>) {
         let cues = self.cues(range.clone());
         let first_cand = self.cands.len();
-        for cue in cues {
+        for cue in cues.into_iter().take(MAX_CUES_PER_SENTENCE) {
             if self.cands.len() - first_cand >= MAX_PER_SENTENCE {
                 break;
             }
@@ -413,9 +415,13 @@ impl Extractor<'_, '_> {
         self.push_content(cue.tokens.clone(), who, content, 0.8);
     }
 
+    /// The number of words in `range`, counted up to 8 (enough for every test made of it).
     fn word_count(&self, range: &Range<usize>) -> usize {
         self.toks.get(range.clone()).map_or(0, |ts| {
-            ts.iter().filter(|t| t.is_word() || t.is_number()).count()
+            ts.iter()
+                .filter(|t| t.is_word() || t.is_number())
+                .take(8)
+                .count()
         })
     }
 
@@ -437,6 +443,13 @@ impl Extractor<'_, '_> {
         {
             content.start += 1;
         }
+        // Keep the content within MAX_CONTENT_BYTES (and the work on it linear).
+        let limit = self.toks[content.start].bytes.start + MAX_CONTENT_BYTES;
+        let mut clipped = content.start;
+        while clipped < content.end && self.toks[clipped].bytes.end <= limit {
+            clipped += 1;
+        }
+        content.end = clipped;
         while content.end > content.start
             && self.toks[content.end - 1].is_punct()
             && self.quotes.closed_at(content.end - 1).is_none()
@@ -531,7 +544,13 @@ impl Extractor<'_, '_> {
         let mut steps = 0;
         while k > range.start && steps < 4 {
             let lower = self.lower(k - 1);
+            let adverb = lower.len() > 4
+                && lower.ends_with("ly")
+                && self.toks[k - 1]
+                    .text
+                    .starts_with(|c: char| c.is_lowercase());
             let skip = SKIPPABLE.contains(lower)
+                || adverb
                 || (form.is_none_or(|f| f.participle) && BE.contains(lower));
             if !skip {
                 break;
@@ -562,6 +581,16 @@ impl Extractor<'_, '_> {
                 .first()
                 .is_some_and(|w| w.ends_with('d') || *w == "told");
             if !past && !f.participle && self.lower(cue.tokens.end) == "of" {
+                return;
+            }
+            // "tweets targeting ...", "reports were ...": a plural noun.
+            let third = !past && !f.participle && !f.base;
+            let next = self.lower(cue.tokens.end);
+            if third
+                && (BE.contains(next)
+                    || matches!(next, "have" | "had" | "show" | "showed")
+                    || (next.len() > 4 && (next.ends_with("ed") || next.ends_with("ing"))))
+            {
                 return;
             }
             // A base form after a singular name with no auxiliary: not a finite verb
@@ -641,6 +670,13 @@ impl Extractor<'_, '_> {
                 // "\"...\" X said the ..." is rare; treat what follows as the content.
             }
             let from = self.content_start(cue.tokens.end, sent_end, form);
+            // "X said:" closing its sentence, the quote opening the next one.
+            if from >= sent_end
+                && let Some(part) = self.quotes.opened_at(range.end)
+            {
+                self.push_quote(cue.tokens.clone(), Who::Phrase(phrase), part, 0.75);
+                return;
+            }
             if !self.complement_ok(from, sent_end, form) {
                 return;
             }

@@ -63,6 +63,16 @@ pub fn left_np(toks: &[Tok<'_>], floor: usize, end: usize) -> Option<Range<usize
             last_was_det = true;
             continue;
         }
+        if t.is_word() && lower == "to" {
+            // "an aide to Ruiz", "the ambassador to Chile".
+            let before = start.checked_sub(2).filter(|&b| b >= floor);
+            if before.is_some_and(|b| ROLE_WORDS.contains(toks[b].lower.as_str())) {
+                start -= 1;
+                last_was_det = false;
+                continue;
+            }
+            break;
+        }
         if t.is_word() && NP_PREPOSITIONS.contains(lower) {
             // "a spokesman for the ministry": the preposition needs a noun before it.
             let before = start.checked_sub(2).filter(|&b| b >= floor);
@@ -259,6 +269,19 @@ pub fn split(text: &str, toks: &[Tok<'_>], phrase: &Phrase) -> Parts {
             break;
         }
         name_start -= 1;
+    }
+    // "an aide to Ruiz", "the president of Mexico": the name is not the speaker's.
+    if name_start + 1 == np.end
+        && name_start > np.start
+        && (NP_PREPOSITIONS.contains(toks[name_start - 1].lower.as_str())
+            || toks[name_start - 1].lower == "to")
+    {
+        return Parts {
+            role: appositive,
+            name: words(text, toks, np.clone()),
+            name_tokens: np,
+            is_name: false,
+        };
     }
     let mut role_start = np.start;
     while role_start < name_start && ARTICLES.contains(toks[role_start].lower.as_str()) {

@@ -91,29 +91,29 @@ pub fn find(toks: &[Tok<'_>]) -> Quotes {
     let mut open: Option<(usize, Style)> = None;
     let mut chains = 0usize;
     for (i, tok) in toks.iter().enumerate() {
-        if tok.paragraph_start {
-            if let Some((part, style)) = open.take() {
-                // The paragraph ended inside a quote: the part ends here, and the quotation
-                // goes on if the new paragraph opens with a mark of the same style.
-                let p = &mut quotes.parts[part];
-                p.inner.end = i;
-                let continues = match mark(tok.text) {
-                    Some(Mark::Straight) => style == Style::Straight,
-                    Some(Mark::Open(s)) => s == style,
-                    _ => false,
-                };
-                if continues {
-                    let chain = p.chain;
-                    quotes.parts.push(QuotePart {
-                        open: i,
-                        close: None,
-                        inner: i + 1..i + 1,
-                        chain,
-                    });
-                    quotes.of_token[i] = Some(quotes.parts.len() - 1);
-                    open = Some((quotes.parts.len() - 1, style));
-                    continue;
-                }
+        if tok.paragraph_start
+            && let Some((part, style)) = open.take()
+        {
+            // The paragraph ended inside a quote: the part ends here, and the quotation
+            // goes on if the new paragraph opens with a mark of the same style.
+            let p = &mut quotes.parts[part];
+            p.inner.end = i;
+            let continues = match mark(tok.text) {
+                Some(Mark::Straight) => style == Style::Straight,
+                Some(Mark::Open(s)) => s == style,
+                _ => false,
+            };
+            if continues {
+                let chain = p.chain;
+                quotes.parts.push(QuotePart {
+                    open: i,
+                    close: None,
+                    inner: i + 1..i + 1,
+                    chain,
+                });
+                quotes.of_token[i] = Some(quotes.parts.len() - 1);
+                open = Some((quotes.parts.len() - 1, style));
+                continue;
             }
         }
         let m = mark(tok.text);

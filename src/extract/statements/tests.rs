@@ -1,15 +1,394 @@
 use super::*;
+use crate::api::v1::{Entity, EntityType, MentionKind, Span};
+use crate::extract::entities::EntityMention;
 use crate::extract::sentences;
+use proptest::prelude::*;
 
-fn run(text: &str) -> Vec<Statement> {
+fn run_with(text: &str, entities: &ArticleEntities) -> Vec<Statement> {
     let offsets = CharOffsets::new(text);
     let sentences = sentences::split(text, &offsets);
-    extract(text, &sentences, &offsets, &ArticleEntities::default())
+    extract(text, &sentences, &offsets, entities)
+}
+
+fn run(text: &str) -> Vec<Statement> {
+    run_with(text, &ArticleEntities::default())
+}
+
+/// The text of a span, sliced by code points as a client would.
+fn slice(text: &str, span: Option<&Span>) -> String {
+    let span = span.copied().unwrap_or_default();
+    let (start, end) = (span.start as usize, span.end as usize);
+    text.chars()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .collect()
+}
+
+fn name(s: &Statement) -> &str {
+    s.speaker.as_ref().map_or("", |r| r.name.as_str())
+}
+
+fn kind(s: &Statement) -> StatementKind {
+    StatementKind::try_from(s.kind).unwrap_or_default()
+}
+
+fn resolution(s: &Statement) -> SpeakerResolution {
+    SpeakerResolution::try_from(s.speaker_resolution).unwrap_or_default()
+}
+
+/// Spans must agree with the strings they claim to cover.
+fn check_spans(text: &str, got: &[Statement]) {
+    for s in got {
+        assert_eq!(slice(text, s.cue_span.as_ref()), s.cue, "cue span of {s:?}");
+        let content = slice(text, s.content_span.as_ref());
+        assert!(content.starts_with(s.content.split(' ').next().unwrap_or("")));
+        assert!(!slice(text, s.speaker_span.as_ref()).is_empty());
+    }
+    for (i, s) in got.iter().enumerate() {
+        assert_eq!(s.statement_id, format!("s{}", i + 1));
+    }
 }
 
 #[test]
-fn said_after_content() {
-    let got = run("Exports to Chile will double next year, the trade minister said.");
+fn reported_speech_with_the_cue_after() {
+    let text = "Exports to Chile will double next year, the trade minister said.";
+    let got = run(text);
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].content, "Exports to Chile will double next year");
+    assert_eq!(name(&got[0]), "the trade minister");
+    assert_eq!(got[0].cue, "said");
+    assert_eq!(kind(&got[0]), StatementKind::Indirect);
+    assert_eq!(resolution(&got[0]), SpeakerResolution::Unresolved);
+    check_spans(text, &got);
+}
+
+#[test]
+fn inverted_cue_gives_role_and_name() {
+    let text = "Farm trade has room to grow, said Chilean President Ana Ruiz during a visit \
+                to a port on Monday.";
+    let got = run(text);
+    assert_eq!(got.len(), 1);
+    assert_eq!(name(&got[0]), "Ana Ruiz");
+    assert_eq!(got[0].speaker_role, "Chilean President");
+    assert_eq!(
+        slice(text, got[0].speaker_span.as_ref()),
+        "Chilean President Ana Ruiz"
+    );
+    assert_eq!(got[0].content, "Farm trade has room to grow");
+}
+
+#[test]
+fn that_clause_after_adjuncts() {
+    let text = "The ministry said on Monday that copper exports rose sharply in May.";
+    let got = run(text);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].content, "copper exports rose sharply in May");
+    assert_eq!(name(&got[0]), "The ministry");
+    let text = "Lopez told reporters in the capital that the tariff would stay.";
+    let got = run(text);
+    assert_eq!(got[0].content, "the tariff would stay");
+    assert_eq!(got[0].cue, "told");
+}
+
+#[test]
+fn curly_quote_with_pronoun_and_later_sentence() {
+    let text = "Trade Minister Ana Ruiz spoke in Lima. “We will open the market to grain,” she \
+                said. “And we expect more buyers next year.”";
+    let got = run(text);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0].content, "We will open the market to grain,");
+    assert_eq!(kind(&got[0]), StatementKind::Direct);
+    assert_eq!(slice(text, got[0].speaker_span.as_ref()), "she");
+    assert_eq!(got[1].content, "And we expect more buyers next year.");
+    assert_eq!(got[1].cue, "said");
+    check_spans(text, &got);
+}
+
+#[test]
+fn quote_over_several_paragraphs() {
+    let text = "The talks ended late, an aide to Ruiz said.\n\n\
+                \"Our farmers need these buyers and we will find them.\n\n\
+                \"The port will be ready by the spring and the ships will come.\n\n\
+                \"Nobody should doubt it,\" the aide said.";
+    let got = run(text);
+    let contents: Vec<&str> = got.iter().map(|s| s.content.as_str()).collect();
+    assert_eq!(
+        contents,
+        [
+            "The talks ended late",
+            "Our farmers need these buyers and we will find them.",
+            "The port will be ready by the spring and the ships will come.",
+            "Nobody should doubt it,",
+        ]
+    );
+    let names: Vec<&str> = got.iter().map(name).collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| *n == "an aide to Ruiz" || *n == "the aide"),
+        "{names:?}"
+    );
+    assert!(got[1..].iter().all(|s| kind(s) == StatementKind::Direct));
+    check_spans(text, &got);
+}
+
+#[test]
+fn quote_interrupted_by_its_cue_is_one_statement() {
+    let text = "\"The deal is good,\" Ortiz said, \"and it will last for years.\"";
+    let got = run(text);
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        got[0].content,
+        "The deal is good, and it will last for years."
+    );
+    assert_eq!(
+        slice(text, got[0].content_span.as_ref()).len(),
+        text.len() - 2
+    );
+}
+
+#[test]
+fn cue_before_a_quote() {
+    let text = "Ortiz said: \"We have signed the accord with the bloc.\"";
+    let got = run(text);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].content, "We have signed the accord with the bloc.");
+    assert_eq!(kind(&got[0]), StatementKind::Direct);
+}
+
+#[test]
+fn mixed_statement_holds_a_quoted_fragment() {
+    let text = "Ortiz said the quota was \"a serious mistake\" for both sides.";
+    let got = run(text);
+    assert_eq!(got.len(), 1);
+    assert_eq!(kind(&got[0]), StatementKind::Mixed);
+    assert_eq!(
+        got[0].content,
+        "the quota was \"a serious mistake\" for both sides"
+    );
+}
+
+#[test]
+fn according_to_with_an_appositive() {
+    let text = "More than 300 firms joined the fair, according to Li Wei, the fair's deputy \
+                director.";
+    let got = run(text);
+    assert_eq!(got.len(), 1);
+    assert_eq!(name(&got[0]), "Li Wei");
+    assert_eq!(got[0].speaker_role, "the fair's deputy director");
+    assert_eq!(got[0].cue, "according to");
+    assert_eq!(got[0].content, "More than 300 firms joined the fair");
+}
+
+#[test]
+fn appositive_before_the_cue() {
+    let text = "Li Wei, a researcher at the institute, said rice prices would ease.";
+    let got = run(text);
+    assert_eq!(got.len(), 1);
+    assert_eq!(name(&got[0]), "Li Wei");
+    assert_eq!(got[0].speaker_role, "a researcher at the institute");
+    assert_eq!(got[0].content, "rice prices would ease");
+}
+
+#[test]
+fn participle_takes_the_subject() {
+    let text = "Ortiz visited the port, saying it would lift exports of fruit.";
+    let got = run(text);
+    assert_eq!(got.len(), 1);
+    assert_eq!(name(&got[0]), "Ortiz");
+    assert_eq!(got[0].cue, "saying");
+    assert_eq!(got[0].content, "it would lift exports of fruit");
+}
+
+#[test]
+fn coordinated_cues_split_the_content() {
+    let text = "Ortiz said sales were rising, but warned that costs would climb.";
+    let got = run(text);
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].content, "sales were rising");
+    assert_eq!(got[1].content, "costs would climb");
+    assert_eq!(name(&got[1]), "Ortiz");
+}
+
+#[test]
+fn agency_that_carries_the_words_is_not_a_speaker() {
+    let text = "Ortiz said the port would reopen soon, according to Reuters.";
+    let got = run(text);
+    assert_eq!(got.len(), 1);
+    assert_eq!(name(&got[0]), "Ortiz");
+    let text = "The port would reopen, Ortiz was quoted by the agency as saying.";
+    let got = run(text);
+    assert_eq!(got.len(), 1);
+    assert_eq!(name(&got[0]), "Ortiz");
+}
+
+#[test]
+fn nested_attribution_gives_one_statement_per_speaker() {
+    let text = "Officials said Minister Ana Ruiz told lawmakers that tariffs would rise.";
+    let got = run(text);
+    assert_eq!(got.len(), 2);
+    assert_eq!(name(&got[0]), "Officials");
+    assert_eq!(name(&got[1]), "Ana Ruiz");
+    assert_eq!(got[1].content, "tariffs would rise");
+}
+
+#[test]
+fn nouns_and_passives_are_not_cues() {
+    assert!(run("The report was said to be late.").is_empty());
+    assert!(run("The state of the roads is poor.").is_empty());
+    assert!(run("Exports added 5 percent in May.").is_empty());
+}
+
+#[test]
+fn spans_count_code_points_after_non_ascii_text() {
+    let text = "ZÜRICH 🙂 — Señora Müller spoke. “Prices will fall soon,” said Müller, \
+                the bank’s chief economist.";
+    let got = run(text);
+    assert_eq!(got.len(), 1);
+    let s = &got[0];
+    assert_eq!(
+        slice(text, s.content_span.as_ref()),
+        "Prices will fall soon,"
+    );
+    assert_eq!(slice(text, s.cue_span.as_ref()), "said");
+    assert_eq!(slice(text, s.speaker_span.as_ref()), "Müller");
+    assert_eq!(s.speaker_role, "the bank’s chief economist");
+    check_spans(text, &got);
+}
+
+fn person(id: &str, name: &str, t: EntityType) -> Entity {
+    Entity {
+        entity_id: id.to_owned(),
+        r#type: t as i32,
+        name: name.to_owned(),
+        ..Default::default()
+    }
+}
+
+fn mention(
+    text: &str,
+    offsets: &CharOffsets<'_>,
+    what: &str,
+    nth: usize,
+    kind: MentionKind,
+    entity: usize,
+) -> EntityMention {
+    let start = text.match_indices(what).nth(nth).map_or(0, |(i, _)| i);
+    let bytes = start..start + what.len();
+    EntityMention {
+        span: offsets.span(bytes.start, bytes.end),
+        bytes,
+        kind,
+        entity,
+    }
+}
+
+#[test]
+fn speakers_resolve_through_entity_mentions() {
+    let text = "Chile's trade minister Ana Ruiz said Peru would gain. Ruiz said talks were due. \
+                She said the ministry agreed. The ministry said buyers in Chile were ready.";
+    let offsets = CharOffsets::new(text);
+    let mut entities = ArticleEntities {
+        entities: vec![
+            person("country/CL", "Chile", EntityType::Country),
+            person("person/ana-ruiz", "Ana Ruiz", EntityType::Person),
+            person(
+                "org/chile-trade-ministry",
+                "Trade Ministry of Chile",
+                EntityType::Organization,
+            ),
+            person("country/PE", "Peru", EntityType::Country),
+        ],
+        mentions: vec![
+            mention(text, &offsets, "Chile", 0, MentionKind::Name, 0),
+            mention(text, &offsets, "Ana Ruiz", 0, MentionKind::Name, 1),
+            mention(text, &offsets, "Peru", 0, MentionKind::Name, 3),
+            mention(text, &offsets, "Ruiz", 1, MentionKind::Alias, 1),
+            mention(text, &offsets, "She", 0, MentionKind::Pronoun, 1),
+            mention(
+                text,
+                &offsets,
+                "the ministry",
+                0,
+                MentionKind::Description,
+                2,
+            ),
+            mention(
+                text,
+                &offsets,
+                "The ministry",
+                0,
+                MentionKind::Description,
+                2,
+            ),
+            mention(text, &offsets, "Chile", 1, MentionKind::Name, 0),
+        ],
+    };
+    entities.mentions.sort_by_key(|m| m.bytes.start);
+    let got = run_with(text, &entities);
+    assert_eq!(got.len(), 4, "{got:?}");
+    let ids: Vec<&str> = got
+        .iter()
+        .map(|s| s.speaker.as_ref().map_or("", |r| r.entity_id.as_str()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "person/ana-ruiz",
+            "person/ana-ruiz",
+            "person/ana-ruiz",
+            "org/chile-trade-ministry"
+        ]
+    );
+    let resolutions: Vec<SpeakerResolution> = got.iter().map(resolution).collect();
+    assert_eq!(
+        resolutions,
+        [
+            SpeakerResolution::Name,
+            SpeakerResolution::Alias,
+            SpeakerResolution::Pronoun,
+            SpeakerResolution::Description
+        ]
+    );
+    assert_eq!(got[0].speaker_role, "Chile's trade minister");
+    assert_eq!(got[0].mentioned_entity_ids, ["country/PE"]);
+    assert_eq!(got[3].mentioned_entity_ids, ["country/CL"]);
+}
+
+#[test]
+fn pathological_input_stays_linear() {
+    let quotes = "\"".repeat(100_000);
+    assert!(run(&quotes).is_empty());
+    let said = "said ".repeat(100_000);
+    assert!(run(&said).is_empty());
+    let he_said = "He said ".repeat(100_000);
+    let got = run(&he_said);
+    assert!(got.len() <= MAX_PER_SENTENCE);
+    let mixed = "\u{201C}a,\u{201D} he said, ".repeat(50_000);
+    let got = run(&mixed);
+    assert!(got.len() <= 100_000);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+    #[test]
+    fn never_panics(words in proptest::collection::vec(
+        prop_oneof![
+            Just("said"), Just("\""), Just("\u{201C}"), Just("\u{201D}"), Just(","), Just("."),
+            Just("according"), Just("to"), Just("he"), Just("Ortiz"), Just("the"), Just("told"),
+            Just("saying"), Just("\n"), Just("\n\n"), Just("''"), Just("é🙂"), Just("that"),
+            Just("a"), Just("spokesman"), Just("quoted"), Just("as"), Just("was"), Just("("),
+        ],
+        0..60,
+    )) {
+        let text = words.join(" ");
+        let got = run(&text);
+        let n = text.chars().count() as i32;
+        for s in &got {
+            for span in [&s.content_span, &s.cue_span, &s.speaker_span] {
+                let span = span.unwrap_or_default();
+                prop_assert!(0 <= span.start && span.start <= span.end && span.end <= n);
+            }
+        }
+    }
 }

@@ -323,6 +323,9 @@ fn main_country(entities: &ArticleEntities) -> Option<EntityRef> {
     entities.entity_ref(best.0)
 }
 
+/// Most entity mentions read from one clause.
+const MAX_MENTIONS_PER_CLAUSE: usize = 64;
+
 /// Everything one clause offers.
 struct Clause<'t> {
     text: &'t str,
@@ -388,7 +391,11 @@ impl<'t> Clause<'t> {
             countries: Vec::new(),
             parties: Vec::new(),
         };
-        for mention in entities.mentions_in(clause.bytes.clone()) {
+        // A real clause names a handful of entities; the cap keeps pathological text linear.
+        for mention in entities
+            .mentions_in(clause.bytes.clone())
+            .take(MAX_MENTIONS_PER_CLAUSE)
+        {
             let Some(entity) = entities.entity_ref(mention.entity) else {
                 continue;
             };
@@ -397,7 +404,8 @@ impl<'t> Clause<'t> {
                 || after.starts_with("’s")
                 || mention.kind == MentionKind::Demonym;
             // "U.S. dollars" names a currency, not the United States.
-            let rest = after.trim_start().to_ascii_lowercase();
+            let rest = after.trim_start();
+            let rest = rest[..crate::extract::offsets::prefix_end(rest, 8)].to_ascii_lowercase();
             let currency_use = rest.starts_with("dollar") || rest.starts_with("dlrs");
             let is_country =
                 entity.r#type == EntityType::Country as i32 && !entity.country_code.is_empty();
