@@ -351,6 +351,15 @@ fn breaks_after(text: &str, terminal: &Token, rest: &[Token]) -> bool {
     if next.paragraph_start {
         return true;
     }
+    // "the U.S., Japan and ...": a comma or semicolon after an abbreviation continues the sentence.
+    if terminal.kind == TokenKind::Abbreviation
+        && next.kind == TokenKind::Punct
+        && next
+            .token_first_char(text)
+            .is_some_and(|c| matches!(c, ',' | ';' | ':' | ')'))
+    {
+        return false;
+    }
     // The first word of what follows, past opening quotes and brackets.
     let opened =
         next.kind == TokenKind::Punct && next.token_first_char(text).is_some_and(is_opening);
@@ -431,6 +440,17 @@ mod tests {
         assert_eq!(
             texts("Exports rose. Imports fell! Why? Nobody knows…"),
             ["Exports rose.", "Imports fell!", "Why?", "Nobody knows…"]
+        );
+    }
+
+    #[test]
+    fn a_comma_after_an_abbreviation_continues_the_sentence() {
+        assert_eq!(
+            texts("Talks with the U.S., Japan and Canada resumed. They ended Friday."),
+            [
+                "Talks with the U.S., Japan and Canada resumed.",
+                "They ended Friday."
+            ]
         );
     }
 
