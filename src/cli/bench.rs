@@ -84,6 +84,21 @@ impl Latencies {
     }
 }
 
+/// Waits for every load task and reports their latencies together.
+async fn report_tasks(
+    tasks: Vec<tokio::task::JoinHandle<anyhow::Result<Vec<Duration>>>>,
+    what: &str,
+    started: Instant,
+) -> anyhow::Result<()> {
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await??);
+    }
+    let n = all.len();
+    Latencies(all).report(what, started.elapsed(), n);
+    Ok(())
+}
+
 fn read_articles(path: &PathBuf, limit: Option<usize>) -> anyhow::Result<Vec<ArticleInput>> {
     let file =
         std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
@@ -221,16 +236,12 @@ async fn ingest(
             anyhow::Ok(latencies)
         }));
     }
-    let mut all = Vec::new();
-    for task in tasks {
-        all.extend(task.await??);
-    }
-    let n = all.len();
-    Latencies(all).report(
+    report_tasks(
+        tasks,
         &format!("ingest ({concurrency} streams, ack latency)"),
-        started.elapsed(),
-        n,
-    );
+        started,
+    )
+    .await?;
     Ok(())
 }
 
@@ -263,16 +274,12 @@ async fn analyze(
             anyhow::Ok(latencies)
         }));
     }
-    let mut all = Vec::new();
-    for task in tasks {
-        all.extend(task.await??);
-    }
-    let n = all.len();
-    Latencies(all).report(
+    report_tasks(
+        tasks,
         &format!("AnalyzeArticle ({concurrency} callers)"),
-        started.elapsed(),
-        n,
-    );
+        started,
+    )
+    .await?;
     Ok(())
 }
 
@@ -344,15 +351,11 @@ async fn query(channel: Channel, concurrency: usize, duration: Duration) -> anyh
             anyhow::Ok(latencies)
         }));
     }
-    let mut all = Vec::new();
-    for task in tasks {
-        all.extend(task.await??);
-    }
-    let n = all.len();
-    Latencies(all).report(
+    report_tasks(
+        tasks,
         &format!("queries ({concurrency} callers, first page)"),
-        started.elapsed(),
-        n,
-    );
+        started,
+    )
+    .await?;
     Ok(())
 }
