@@ -269,11 +269,14 @@ async fn insert_article(
         ..Article::default()
     }
     .encode_to_vec();
+    // No conflict target: `article_id` is derived from `external_id`, so both unique indexes
+    // must be arbiters. With `ON CONFLICT (external_id)` alone, PostgreSQL raises a unique
+    // violation on `article_id` when a concurrent transaction inserts the same key.
     let row = sqlx::query(
         "INSERT INTO articles \
          (article_id, external_id, source, published_at, ingest_time, meta, text, entities) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-         ON CONFLICT (external_id) DO NOTHING RETURNING seq",
+         ON CONFLICT DO NOTHING RETURNING seq",
     )
     .bind(article.article_id.clone())
     .bind(article.external_id.clone())
