@@ -5,8 +5,9 @@ use super::offsets::prefix_end;
 /// The tag for an undetermined language.
 pub const UNDETERMINED: &str = "und";
 
-/// How many code points of the text detection looks at.
-const SAMPLE_CHARS: usize = 4_000;
+/// How many code points of the text the statistical detector looks at (its cost grows with the
+/// sample; a thousand characters is plenty to tell languages apart).
+const SAMPLE_CHARS: usize = 1_000;
 
 /// How many code points the quick English check looks at.
 const QUICK_SAMPLE_CHARS: usize = 1_000;
@@ -19,11 +20,13 @@ const ENGLISH_FUNCTION_WORDS: [&str; 24] = [
 ];
 
 /// A cheap first check, before the statistical detector (which costs far more than the rest
-/// of extraction on a short story): at least 30 words, all ASCII, and a quarter or more
-/// of them English function words.
+/// of extraction on a short story): at least 30 words, all ASCII, an eighth or more of them
+/// English function words, and "the" among them at least twice (no other language written in
+/// Latin script uses it).
 fn looks_english(sample: &str) -> bool {
     let mut words = 0usize;
     let mut function = 0usize;
+    let mut the = 0usize;
     for word in sample
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -32,6 +35,9 @@ fn looks_english(sample: &str) -> bool {
             return false;
         }
         words += 1;
+        if word.eq_ignore_ascii_case("the") {
+            the += 1;
+        }
         if ENGLISH_FUNCTION_WORDS
             .iter()
             .any(|f| f.eq_ignore_ascii_case(word))
@@ -39,7 +45,7 @@ fn looks_english(sample: &str) -> bool {
             function += 1;
         }
     }
-    words >= 30 && function * 4 >= words
+    words >= 30 && function * 8 >= words && the >= 2
 }
 
 /// Texts with fewer letters than this are too short to detect.

@@ -5,6 +5,7 @@
 //! dialects differ (DDL, transaction start), the code branches on [`Backend`]. Migrations live
 //! in `migrations/sqlite` and `migrations/postgres` and run on [`SqlStore::connect`].
 
+mod bulk;
 mod connect;
 mod read;
 mod rows;

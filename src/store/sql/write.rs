@@ -1,6 +1,7 @@
 //! `insert_articles`: stamping ids onto an analyzed article and committing a batch.
 
 use super::SqlStore;
+use super::bulk::{BulkInsert, Value};
 use super::connect::Backend;
 use super::rows::{article_id_for, micros, now};
 use crate::api::v1::{Article, EntityRef};
@@ -8,6 +9,7 @@ use crate::store::filter::trade_fact_countries;
 use crate::store::{InsertOutcome, StoreError};
 use pbjson_types::Timestamp;
 use prost::Message;
+use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Connection, Row, Transaction};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -208,117 +210,178 @@ impl SqlStore {
     async fn try_insert_batch(&self, batch: &[Article]) -> Result<Vec<InsertOutcome>, sqlx::Error> {
         let mut conn = self.writer.acquire().await?;
         let mut tx = self.begin(&mut conn).await?;
-        let mut outcomes = Vec::with_capacity(batch.len());
-        let mut in_batch: HashMap<&str, String> = HashMap::new();
-        let mut deltas: BTreeMap<String, EntityDelta> = BTreeMap::new();
-        for article in batch {
-            if let Some(first) = in_batch.get(article.external_id.as_str()) {
-                outcomes.push(InsertOutcome::Duplicate {
-                    article_id: first.clone(),
-                });
-                continue;
-            }
-            match insert_article(&mut tx, article).await? {
-                Some(()) => {
-                    in_batch.insert(&article.external_id, article.article_id.clone());
-                    for (id, d) in entity_deltas(article) {
-                        deltas.entry(id).or_default().add(&d);
-                    }
-                    outcomes.push(InsertOutcome::Created(Box::new(article.clone())));
-                }
-                None => {
-                    let existing: String =
-                        sqlx::query("SELECT article_id FROM articles WHERE external_id = $1")
-                            .bind(article.external_id.clone())
-                            .fetch_one(&mut *tx)
-                            .await?
-                            .try_get(0)?;
-                    in_batch.insert(&article.external_id, existing.clone());
-                    outcomes.push(InsertOutcome::Duplicate {
-                        article_id: existing,
-                    });
-                }
-            }
+        // The first article of each key; later ones in the batch are duplicates of it.
+        let mut first_of_key: HashMap<&str, usize> = HashMap::new();
+        for (i, article) in batch.iter().enumerate() {
+            first_of_key
+                .entry(article.external_id.as_str())
+                .or_insert(i);
         }
-        // In entity-id order, so concurrent batches lock entity rows in the same order.
-        for (id, d) in &deltas {
-            upsert_entity(&mut tx, id, d).await?;
+        let unique: Vec<&Article> = batch
+            .iter()
+            .enumerate()
+            .filter(|(i, a)| first_of_key.get(a.external_id.as_str()) == Some(i))
+            .map(|(_, a)| a)
+            .collect();
+        let seq_by_key = insert_article_rows(&mut tx, &unique).await?;
+        let created: Vec<(&Article, i64)> = unique
+            .iter()
+            .filter_map(|a| seq_by_key.get(&a.external_id).map(|seq| (*a, *seq)))
+            .collect();
+        insert_facts(&mut tx, &created).await?;
+
+        let mut outcomes = Vec::with_capacity(batch.len());
+        let mut stored_ids: HashMap<&str, String> = HashMap::new();
+        for (i, article) in batch.iter().enumerate() {
+            let key = article.external_id.as_str();
+            let outcome = if first_of_key.get(key) == Some(&i) && seq_by_key.contains_key(key) {
+                InsertOutcome::Created(Box::new(article.clone()))
+            } else if seq_by_key.contains_key(key) {
+                InsertOutcome::Duplicate {
+                    article_id: article.article_id.clone(),
+                }
+            } else {
+                let article_id = match stored_ids.get(key) {
+                    Some(id) => id.clone(),
+                    None => {
+                        let id = stored_article_id(&mut tx, key).await?;
+                        stored_ids.insert(key, id.clone());
+                        id
+                    }
+                };
+                InsertOutcome::Duplicate { article_id }
+            };
+            outcomes.push(outcome);
         }
         tx.commit().await?;
         Ok(outcomes)
     }
 }
 
-/// Inserts one stamped article with its facts; `None` when its key is already stored.
-async fn insert_article(
+/// The id stored for a key that the batch found already present.
+async fn stored_article_id(
     tx: &mut Transaction<'_, Any>,
-    article: &Article,
-) -> Result<Option<()>, sqlx::Error> {
-    let published = article.published_at.as_ref().map(micros);
-    let ingest = article.ingest_time.as_ref().map(micros).unwrap_or_default();
-    let meta = Article {
-        text: String::new(),
-        entities: vec![],
-        statements: vec![],
-        trade_facts: vec![],
-        ..article.clone()
-    }
-    .encode_to_vec();
-    let entities = Article {
-        entities: article.entities.clone(),
-        ..Article::default()
-    }
-    .encode_to_vec();
+    external_id: &str,
+) -> Result<String, sqlx::Error> {
+    // `article_id` is derived from `external_id`, so the row is found unless two keys share a
+    // 128-bit hash; then this fails with RowNotFound rather than pointing at the wrong article.
+    sqlx::query("SELECT article_id FROM articles WHERE external_id = $1")
+        .bind(external_id.to_owned())
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get(0)
+}
+
+/// Inserts the article rows of a batch with distinct keys; returns the `seq` of each article
+/// created, by key. Keys already stored are left out.
+async fn insert_article_rows(
+    tx: &mut Transaction<'_, Any>,
+    articles: &[&Article],
+) -> Result<HashMap<String, i64>, sqlx::Error> {
     // No conflict target: `article_id` is derived from `external_id`, so both unique indexes
     // must be arbiters. With `ON CONFLICT (external_id)` alone, PostgreSQL raises a unique
     // violation on `article_id` when a concurrent transaction inserts the same key.
-    let row = sqlx::query(
+    let mut insert = BulkInsert::new(
         "INSERT INTO articles \
-         (article_id, external_id, source, published_at, ingest_time, meta, text, entities) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-         ON CONFLICT DO NOTHING RETURNING seq",
-    )
-    .bind(article.article_id.clone())
-    .bind(article.external_id.clone())
-    .bind(article.source.clone())
-    .bind(published)
-    .bind(ingest)
-    .bind(meta)
-    .bind(article.text.clone())
-    .bind(entities)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let article_seq: i64 = row.try_get(0)?;
-
-    let entity_ids: BTreeSet<String> = entity_deltas(article).into_keys().collect();
-    for entity_id in entity_ids {
-        sqlx::query("INSERT INTO article_entities (entity_id, article_seq) VALUES ($1, $2)")
-            .bind(entity_id)
-            .bind(article_seq)
-            .execute(&mut **tx)
-            .await?;
+         (article_id, external_id, source, published_at, ingest_time, meta, text, entities)",
+        8,
+        "ON CONFLICT DO NOTHING RETURNING seq, external_id",
+    );
+    for article in articles {
+        let meta = Article {
+            text: String::new(),
+            entities: vec![],
+            statements: vec![],
+            trade_facts: vec![],
+            ..(*article).clone()
+        }
+        .encode_to_vec();
+        let entities = Article {
+            entities: article.entities.clone(),
+            ..Article::default()
+        }
+        .encode_to_vec();
+        insert.row([
+            Value::Text(article.article_id.clone()),
+            Value::Text(article.external_id.clone()),
+            Value::Text(article.source.clone()),
+            Value::NullableInt(article.published_at.as_ref().map(micros)),
+            Value::Int(article.ingest_time.as_ref().map(micros).unwrap_or_default()),
+            Value::Blob(meta),
+            Value::Text(article.text.clone()),
+            Value::Blob(entities),
+        ]);
     }
-
-    for statement in &article.statements {
-        let speaker = statement.speaker.clone().unwrap_or_default();
-        let seq: i64 = sqlx::query(
-            "INSERT INTO statements (statement_id, article_seq, article_id, speaker_id, \
-             speaker_name_lower, kind, content_lower, published_at, body) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING seq",
-        )
-        .bind(statement.statement_id.clone())
-        .bind(article_seq)
-        .bind(article.article_id.clone())
-        .bind(speaker.entity_id)
-        .bind(speaker.name.to_lowercase())
-        .bind(i64::from(statement.kind))
-        .bind(statement.content.to_lowercase())
-        .bind(published)
-        .bind(statement.encode_to_vec())
-        .fetch_one(&mut **tx)
+    insert
+        .run(tx)
         .await?
-        .try_get(0)?;
+        .iter()
+        .map(|row| Ok((row.try_get(1)?, row.try_get(0)?)))
+        .collect()
+}
+
+/// Inserts what the created articles of a batch hold: entity links, statements with their
+/// mentions, trade facts with their countries and commodities, and the entity counts.
+async fn insert_facts(
+    tx: &mut Transaction<'_, Any>,
+    created: &[(&Article, i64)],
+) -> Result<(), sqlx::Error> {
+    let mut entity_links = BulkInsert::new(
+        "INSERT INTO article_entities (entity_id, article_seq)",
+        2,
+        "",
+    );
+    let mut totals: BTreeMap<String, EntityDelta> = BTreeMap::new();
+    for (article, seq) in created {
+        for (id, delta) in entity_deltas(article) {
+            entity_links.row([Value::Text(id.clone()), Value::Int(*seq)]);
+            totals.entry(id).or_default().add(&delta);
+        }
+    }
+    entity_links.run(tx).await?;
+    insert_statements(tx, created).await?;
+    insert_trade_facts(tx, created).await?;
+    upsert_entities(tx, &totals).await
+}
+
+/// Inserts the statements of the created articles and the entities each one mentions.
+async fn insert_statements(
+    tx: &mut Transaction<'_, Any>,
+    created: &[(&Article, i64)],
+) -> Result<(), sqlx::Error> {
+    let mut statements = BulkInsert::new(
+        "INSERT INTO statements (statement_id, article_seq, article_id, speaker_id, \
+         speaker_name_lower, kind, content_lower, published_at, body)",
+        9,
+        "RETURNING seq, statement_id",
+    );
+    for (article, article_seq) in created {
+        let published = article.published_at.as_ref().map(micros);
+        for statement in &article.statements {
+            let speaker = statement.speaker.clone().unwrap_or_default();
+            statements.row([
+                Value::Text(statement.statement_id.clone()),
+                Value::Int(*article_seq),
+                Value::Text(article.article_id.clone()),
+                Value::Text(speaker.entity_id),
+                Value::Text(speaker.name.to_lowercase()),
+                Value::Int(i64::from(statement.kind)),
+                Value::Text(statement.content.to_lowercase()),
+                Value::NullableInt(published),
+                Value::Blob(statement.encode_to_vec()),
+            ]);
+        }
+    }
+    let seq_by_id = seq_by_id(statements.run(tx).await?)?;
+    let mut mentions = BulkInsert::new(
+        "INSERT INTO statement_mentions (entity_id, statement_seq)",
+        2,
+        "",
+    );
+    for statement in created.iter().flat_map(|(a, _)| &a.statements) {
+        let Some(seq) = seq_by_id.get(&statement.statement_id) else {
+            continue;
+        };
         let mentioned: BTreeSet<&str> = statement
             .mentioned_entity_ids
             .iter()
@@ -326,76 +389,95 @@ async fn insert_article(
             .filter(|id| !id.is_empty())
             .collect();
         for entity_id in mentioned {
-            sqlx::query(
-                "INSERT INTO statement_mentions (entity_id, statement_seq) VALUES ($1, $2)",
-            )
-            .bind(entity_id.to_owned())
-            .bind(seq)
-            .execute(&mut **tx)
-            .await?;
+            mentions.row([Value::Text(entity_id.to_owned()), Value::Int(*seq)]);
         }
     }
-
-    for fact in &article.trade_facts {
-        let side = |r: &Option<EntityRef>| {
-            r.as_ref()
-                .map(|r| r.country_code.to_uppercase())
-                .unwrap_or_default()
-        };
-        let seq: i64 = sqlx::query(
-            "INSERT INTO trade_facts (trade_fact_id, article_seq, article_id, kind, exporter, \
-             importer, published_at, body) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq",
-        )
-        .bind(fact.trade_fact_id.clone())
-        .bind(article_seq)
-        .bind(article.article_id.clone())
-        .bind(i64::from(fact.kind))
-        .bind(side(&fact.exporter))
-        .bind(side(&fact.importer))
-        .bind(published)
-        .bind(fact.encode_to_vec())
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get(0)?;
-        let countries: BTreeSet<String> =
-            trade_fact_countries(fact).map(str::to_uppercase).collect();
-        for country in countries {
-            sqlx::query(
-                "INSERT INTO trade_fact_countries (country_code, fact_seq) VALUES ($1, $2)",
-            )
-            .bind(country)
-            .bind(seq)
-            .execute(&mut **tx)
-            .await?;
-        }
-        for commodity in &fact.commodities {
-            sqlx::query(
-                "INSERT INTO trade_fact_commodities (fact_seq, name_lower, hs_code) \
-                 VALUES ($1, $2, $3)",
-            )
-            .bind(seq)
-            .bind(commodity.name.to_lowercase())
-            .bind(commodity.hs_code.clone())
-            .execute(&mut **tx)
-            .await?;
-        }
-    }
-    Ok(Some(()))
+    mentions.run(tx).await?;
+    Ok(())
 }
 
-/// Adds an article's counts to an entity, creating it on first sight. Name, type and country
-/// stay as first stored, except that missing ones are filled in.
-async fn upsert_entity(
+/// Inserts the trade facts of the created articles with their countries and commodities.
+async fn insert_trade_facts(
     tx: &mut Transaction<'_, Any>,
-    entity_id: &str,
-    d: &EntityDelta,
+    created: &[(&Article, i64)],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    let side = |r: &Option<EntityRef>| {
+        r.as_ref()
+            .map(|r| r.country_code.to_uppercase())
+            .unwrap_or_default()
+    };
+    let mut facts = BulkInsert::new(
+        "INSERT INTO trade_facts (trade_fact_id, article_seq, article_id, kind, exporter, \
+         importer, published_at, body)",
+        8,
+        "RETURNING seq, trade_fact_id",
+    );
+    for (article, article_seq) in created {
+        let published = article.published_at.as_ref().map(micros);
+        for fact in &article.trade_facts {
+            facts.row([
+                Value::Text(fact.trade_fact_id.clone()),
+                Value::Int(*article_seq),
+                Value::Text(article.article_id.clone()),
+                Value::Int(i64::from(fact.kind)),
+                Value::Text(side(&fact.exporter)),
+                Value::Text(side(&fact.importer)),
+                Value::NullableInt(published),
+                Value::Blob(fact.encode_to_vec()),
+            ]);
+        }
+    }
+    let seq_by_id = seq_by_id(facts.run(tx).await?)?;
+    let mut countries = BulkInsert::new(
+        "INSERT INTO trade_fact_countries (country_code, fact_seq)",
+        2,
+        "",
+    );
+    let mut commodities = BulkInsert::new(
+        "INSERT INTO trade_fact_commodities (fact_seq, name_lower, hs_code)",
+        3,
+        "",
+    );
+    for fact in created.iter().flat_map(|(a, _)| &a.trade_facts) {
+        let Some(seq) = seq_by_id.get(&fact.trade_fact_id) else {
+            continue;
+        };
+        let codes: BTreeSet<String> = trade_fact_countries(fact).map(str::to_uppercase).collect();
+        for code in codes {
+            countries.row([Value::Text(code), Value::Int(*seq)]);
+        }
+        for commodity in &fact.commodities {
+            commodities.row([
+                Value::Int(*seq),
+                Value::Text(commodity.name.to_lowercase()),
+                Value::Text(commodity.hs_code.clone()),
+            ]);
+        }
+    }
+    countries.run(tx).await?;
+    commodities.run(tx).await?;
+    Ok(())
+}
+
+/// `seq` by id from rows of `RETURNING seq, <id>`.
+fn seq_by_id(rows: Vec<AnyRow>) -> Result<HashMap<String, i64>, sqlx::Error> {
+    rows.iter()
+        .map(|row| Ok((row.try_get(1)?, row.try_get(0)?)))
+        .collect()
+}
+
+/// Adds a batch's counts to the entities, creating those seen for the first time. Name, type
+/// and country stay as first stored, except that missing ones are filled in. Rows go in
+/// entity-id order, so concurrent batches lock entity rows in the same order.
+async fn upsert_entities(
+    tx: &mut Transaction<'_, Any>,
+    totals: &BTreeMap<String, EntityDelta>,
+) -> Result<(), sqlx::Error> {
+    let mut upsert = BulkInsert::new(
         "INSERT INTO entities (entity_id, type, name, name_lower, country_code, article_count, \
-         mention_count, statement_count, trade_fact_count) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-         ON CONFLICT (entity_id) DO UPDATE SET \
+         mention_count, statement_count, trade_fact_count)",
+        9,
+        "ON CONFLICT (entity_id) DO UPDATE SET \
          type = CASE WHEN entities.type = 0 THEN excluded.type ELSE entities.type END, \
          name = CASE WHEN entities.name = '' THEN excluded.name ELSE entities.name END, \
          name_lower = CASE WHEN entities.name = '' THEN excluded.name_lower \
@@ -406,18 +488,21 @@ async fn upsert_entity(
          mention_count = entities.mention_count + excluded.mention_count, \
          statement_count = entities.statement_count + excluded.statement_count, \
          trade_fact_count = entities.trade_fact_count + excluded.trade_fact_count",
-    )
-    .bind(entity_id.to_owned())
-    .bind(i64::from(d.entity_type))
-    .bind(d.name.clone())
-    .bind(d.name.to_lowercase())
-    .bind(d.country_code.clone())
-    .bind(d.article_count)
-    .bind(d.mention_count)
-    .bind(d.statement_count)
-    .bind(d.trade_fact_count)
-    .execute(&mut **tx)
-    .await?;
+    );
+    for (entity_id, d) in totals {
+        upsert.row([
+            Value::Text(entity_id.clone()),
+            Value::Int(i64::from(d.entity_type)),
+            Value::Text(d.name.clone()),
+            Value::Text(d.name.to_lowercase()),
+            Value::Text(d.country_code.clone()),
+            Value::Int(d.article_count),
+            Value::Int(d.mention_count),
+            Value::Int(d.statement_count),
+            Value::Int(d.trade_fact_count),
+        ]);
+    }
+    upsert.run(tx).await?;
     Ok(())
 }
 
