@@ -55,6 +55,10 @@ pub struct BenchArgs {
     /// Prefix of the external ids in ingest mode; a new prefix ingests the same text anew.
     #[arg(long, default_value = "bench")]
     pub id_prefix: String,
+    /// In query mode, also fetch the page this many pages past the first (following page
+    /// tokens) and report its latency apart; 0 measures first pages only.
+    #[arg(long, default_value_t = 0)]
+    pub page_depth: usize,
     /// The server's process id, to report its peak resident memory (Linux).
     #[arg(long)]
     pub server_pid: Option<u32>,
@@ -172,7 +176,7 @@ async fn bench(args: BenchArgs) -> anyhow::Result<ExitCode> {
             )
             .await?;
         }
-        BenchMode::Query => query(channel, concurrency, duration).await?,
+        BenchMode::Query => query(channel, concurrency, duration, args.page_depth).await?,
     }
     if let Some(pid) = args.server_pid {
         match peak_rss_kib(pid) {
@@ -283,7 +287,50 @@ async fn analyze(
     Ok(())
 }
 
-async fn query(channel: Channel, concurrency: usize, duration: Duration) -> anyhow::Result<()> {
+/// Query latencies of one caller, by listing and page depth.
+#[derive(Default)]
+struct QueryLatencies {
+    trade_first: Vec<Duration>,
+    trade_deep: Vec<Duration>,
+    statements_first: Vec<Duration>,
+    statements_deep: Vec<Duration>,
+}
+
+/// Fetches the first page of a listing and, following page tokens, the page `depth` pages
+/// further on; records the first page's latency and the deep page's. `fetch` takes a page
+/// token and returns the next one (empty at the end).
+async fn walk_pages<F, Fut>(
+    mut fetch: F,
+    depth: usize,
+    first: &mut Vec<Duration>,
+    deep: &mut Vec<Duration>,
+) -> anyhow::Result<()>
+where
+    F: FnMut(String) -> Fut,
+    Fut: std::future::Future<Output = Result<String, tonic::Status>>,
+{
+    let t = Instant::now();
+    let mut token = fetch(String::new()).await?;
+    first.push(t.elapsed());
+    for page in 1..=depth {
+        if token.is_empty() {
+            break;
+        }
+        let t = Instant::now();
+        token = fetch(token).await?;
+        if page == depth {
+            deep.push(t.elapsed());
+        }
+    }
+    Ok(())
+}
+
+async fn query(
+    channel: Channel,
+    concurrency: usize,
+    duration: Duration,
+    page_depth: usize,
+) -> anyhow::Result<()> {
     let mut client = QueryServiceClient::new(channel.clone());
     let entities = |entity_type: EntityType| ListEntitiesRequest {
         page_size: 100,
@@ -319,43 +366,100 @@ async fn query(channel: Channel, concurrency: usize, duration: Duration) -> anyh
     let started = Instant::now();
     let mut tasks = Vec::new();
     for caller in 0..concurrency {
-        let mut client = QueryServiceClient::new(channel.clone());
+        let client = QueryServiceClient::new(channel.clone());
         let (countries, speakers) = (countries.clone(), speakers.clone());
         tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
+            let mut seen = QueryLatencies::default();
             let mut i = caller;
             while started.elapsed() < duration {
-                let t = Instant::now();
                 if i % 2 == 0 && !countries.is_empty() {
                     let country_code = countries[i / 2 % countries.len()].clone();
-                    client
-                        .list_trade_facts(ListTradeFactsRequest {
-                            country_code,
-                            page_size: 50,
-                            ..Default::default()
-                        })
-                        .await?;
+                    let fetch = |page_token: String| {
+                        let (mut client, country_code) = (client.clone(), country_code.clone());
+                        async move {
+                            let request = ListTradeFactsRequest {
+                                country_code,
+                                page_size: 50,
+                                page_token,
+                                ..Default::default()
+                            };
+                            Ok(client
+                                .list_trade_facts(request)
+                                .await?
+                                .into_inner()
+                                .next_page_token)
+                        }
+                    };
+                    walk_pages(
+                        fetch,
+                        page_depth,
+                        &mut seen.trade_first,
+                        &mut seen.trade_deep,
+                    )
+                    .await?;
                 } else if !speakers.is_empty() {
                     let speaker = speakers[i / 2 % speakers.len()].clone();
-                    client
-                        .list_statements(ListStatementsRequest {
-                            speaker,
-                            page_size: 50,
-                            ..Default::default()
-                        })
-                        .await?;
+                    let fetch = |page_token: String| {
+                        let (mut client, speaker) = (client.clone(), speaker.clone());
+                        async move {
+                            let request = ListStatementsRequest {
+                                speaker,
+                                page_size: 50,
+                                page_token,
+                                ..Default::default()
+                            };
+                            Ok(client
+                                .list_statements(request)
+                                .await?
+                                .into_inner()
+                                .next_page_token)
+                        }
+                    };
+                    walk_pages(
+                        fetch,
+                        page_depth,
+                        &mut seen.statements_first,
+                        &mut seen.statements_deep,
+                    )
+                    .await?;
                 }
-                latencies.push(t.elapsed());
                 i += concurrency;
             }
-            anyhow::Ok(latencies)
+            anyhow::Ok(seen)
         }));
     }
-    report_tasks(
-        tasks,
-        &format!("queries ({concurrency} callers, first page)"),
-        started,
-    )
-    .await?;
+    let mut all = QueryLatencies::default();
+    for task in tasks {
+        let seen = task.await??;
+        all.trade_first.extend(seen.trade_first);
+        all.trade_deep.extend(seen.trade_deep);
+        all.statements_first.extend(seen.statements_first);
+        all.statements_deep.extend(seen.statements_deep);
+    }
+    let elapsed = started.elapsed();
+    let deep = format!("page {}", page_depth + 1);
+    for (what, page, latencies) in [
+        ("ListTradeFacts by country", "first page", all.trade_first),
+        ("ListTradeFacts by country", deep.as_str(), all.trade_deep),
+        (
+            "ListStatements by speaker",
+            "first page",
+            all.statements_first,
+        ),
+        (
+            "ListStatements by speaker",
+            deep.as_str(),
+            all.statements_deep,
+        ),
+    ] {
+        if !latencies.is_empty() {
+            let n = latencies.len();
+            Latencies(latencies).report(
+                &format!("{what}, {page} ({concurrency} callers)"),
+                elapsed,
+                n,
+            );
+        }
+    }
     Ok(())
 }

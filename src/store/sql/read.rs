@@ -4,6 +4,7 @@ use super::SqlStore;
 use super::rows::{fetch_limit, parse_seq_key, set, set_enum};
 use super::sqlwhere::{Where, escape_like};
 use crate::api::v1::{Article, ArticleView, EntitySummary, Statement, TradeFact};
+use crate::store::filter::is_entity_id;
 use crate::store::{
     ArticleFilter, EntityFilter, Page, PageRequest, StatementFilter, StoreError, TradeFactFilter,
 };
@@ -25,9 +26,14 @@ fn published_range(w: &mut Where, after: Option<i64>, before: Option<i64>) {
 
 /// Adds `seq > after` to `w` when a page key is given.
 fn after_seq(w: &mut Where, page: &PageRequest) -> Result<(), StoreError> {
+    after_key(w, "seq", page)
+}
+
+/// Adds `key > after` to `w` when a page key is given; `key` is the column holding `seq`.
+fn after_key(w: &mut Where, key: &str, page: &PageRequest) -> Result<(), StoreError> {
     if let Some(seq) = parse_seq_key(page.after.as_deref())? {
         let p = w.int(seq);
-        w.push(format!("seq > {p}"));
+        w.push(format!("{key} > {p}"));
     }
     Ok(())
 }
@@ -183,11 +189,13 @@ impl SqlStore {
     ) -> Result<Page<Statement>, StoreError> {
         let mut w = Where::default();
         if let Some(speaker) = set(&filter.speaker) {
-            let id = w.text(speaker);
-            let name = w.text(speaker.to_lowercase());
-            w.push(format!(
-                "(speaker_id = {id} OR speaker_name_lower = {name})"
-            ));
+            if is_entity_id(speaker) {
+                let p = w.text(speaker);
+                w.push(format!("speaker_id = {p}"));
+            } else {
+                let p = w.text(speaker.to_lowercase());
+                w.push(format!("speaker_name_lower = {p}"));
+            }
         }
         if let Some(article_id) = set(&filter.article_id) {
             let p = w.text(article_id);
@@ -233,14 +241,28 @@ impl SqlStore {
             let p = w.int(kind);
             w.push(format!("kind = {p}"));
         }
-        for country in [set(&filter.country_code), set(&filter.partner_country_code)]
+        // The first country drives the query from its index, in `seq` order, so a page costs
+        // its own rows however rare the country; a second one is checked per row.
+        let countries: Vec<&str> = [set(&filter.country_code), set(&filter.partner_country_code)]
             .into_iter()
             .flatten()
-        {
+            .collect();
+        let (from, key) = match countries.first() {
+            Some(country) => {
+                let p = w.text(country.to_uppercase());
+                w.push(format!("tc.country_code = {p}"));
+                (
+                    "trade_fact_countries tc JOIN trade_facts ON trade_facts.seq = tc.fact_seq",
+                    "tc.fact_seq",
+                )
+            }
+            None => ("trade_facts", "seq"),
+        };
+        for country in countries.iter().skip(1) {
             let p = w.text(country.to_uppercase());
             w.push(format!(
-                "EXISTS (SELECT 1 FROM trade_fact_countries tc \
-                 WHERE tc.fact_seq = trade_facts.seq AND tc.country_code = {p})"
+                "EXISTS (SELECT 1 FROM trade_fact_countries tc2 \
+                 WHERE tc2.fact_seq = trade_facts.seq AND tc2.country_code = {p})"
             ));
         }
         if let Some(exporter) = set(&filter.exporter) {
@@ -274,9 +296,10 @@ impl SqlStore {
             filter.published_after_micros,
             filter.published_before_micros,
         );
-        after_seq(&mut w, page)?;
+        after_key(&mut w, key, page)?;
         let sql = format!(
-            "SELECT seq, body FROM trade_facts{} ORDER BY seq LIMIT {}",
+            "SELECT trade_facts.seq AS seq, trade_facts.body AS body FROM {from}{} \
+             ORDER BY {key} LIMIT {}",
             w.clause(),
             fetch_limit(page.limit)
         );
