@@ -20,6 +20,10 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
 
+/// The allocator the `newsfacts` binary uses, so that the figures match it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Where the shared corpora live, relative to the crate root.
 const CORPORA: &str = "../shared/corpora";
 
