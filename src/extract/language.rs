@@ -12,12 +12,45 @@ const SAMPLE_CHARS: usize = 1_000;
 /// How many code points the quick English check looks at.
 const QUICK_SAMPLE_CHARS: usize = 1_000;
 
-/// English function words: in English prose they make up a large share of the words, and in
-/// other languages written in Latin script a small one.
-const ENGLISH_FUNCTION_WORDS: [&str; 24] = [
-    "the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "it", "with", "as", "was",
-    "said", "by", "he", "be", "at", "from", "has", "its", "are", "will",
-];
+/// Whether an ASCII word, in any case, is one of the English function words that make up a
+/// large share of the words of English prose and a small one in other languages written in
+/// Latin script.
+fn is_english_function_word(word: &str) -> bool {
+    if word.len() > 4 {
+        return false;
+    }
+    let mut lower = [0u8; 4];
+    for (slot, byte) in lower.iter_mut().zip(word.bytes()) {
+        *slot = byte.to_ascii_lowercase();
+    }
+    matches!(
+        &lower[..word.len()],
+        b"the"
+            | b"of"
+            | b"and"
+            | b"to"
+            | b"in"
+            | b"a"
+            | b"is"
+            | b"that"
+            | b"for"
+            | b"on"
+            | b"it"
+            | b"with"
+            | b"as"
+            | b"was"
+            | b"said"
+            | b"by"
+            | b"he"
+            | b"be"
+            | b"at"
+            | b"from"
+            | b"has"
+            | b"its"
+            | b"are"
+            | b"will"
+    )
+}
 
 /// A cheap first check, before the statistical detector (which costs far more than the rest
 /// of extraction on a short story): at least 30 words, all ASCII, an eighth or more of them
@@ -31,18 +64,17 @@ fn looks_english(sample: &str) -> bool {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
     {
+        // Punctuation such as curly quotes and dashes separates words; letters outside ASCII
+        // mean another language or script.
         if !word.is_ascii() {
             return false;
         }
         words += 1;
-        if word.eq_ignore_ascii_case("the") {
-            the += 1;
-        }
-        if ENGLISH_FUNCTION_WORDS
-            .iter()
-            .any(|f| f.eq_ignore_ascii_case(word))
-        {
+        if is_english_function_word(word) {
             function += 1;
+            if word.eq_ignore_ascii_case("the") {
+                the += 1;
+            }
         }
     }
     words >= 30 && function * 8 >= words && the >= 2
