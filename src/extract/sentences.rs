@@ -7,7 +7,7 @@
 //! of about 40 to 100 characters joined by single newlines, as in old wire copy) a paragraph
 //! break is a blank line or a newline followed by indentation; elsewhere every newline is one.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -85,7 +85,7 @@ enum AbbrKind {
 }
 
 static ABBREVIATIONS: LazyLock<HashMap<&'static str, AbbrKind>> = LazyLock::new(|| {
-    let mut map = HashMap::new();
+    let mut map = HashMap::default();
     let mut kind = AbbrKind::Other;
     for line in include_str!("data/abbreviations.txt").lines() {
         let line = line.trim();

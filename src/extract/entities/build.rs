@@ -1,7 +1,7 @@
 //! Turns clusters into the API's entities: canonical name, aliases, roles, country, id and
 //! mentions, and the article-wide mention list.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::coref::Cluster;
 use super::ids;
@@ -94,7 +94,7 @@ pub fn entities(text: &str, offsets: &CharOffsets<'_>, clusters: &[Cluster]) -> 
             continue;
         }
         let mut aliases = Vec::new();
-        let mut seen = HashSet::from([name.clone()]);
+        let mut seen: HashSet<String> = std::iter::once(name.clone()).collect();
         let mut roles = Vec::new();
         let mut mentions = Vec::new();
         let mut country_code = String::new();

@@ -2,7 +2,7 @@
 //! joins the full one), then links pronouns ("he", "her") and descriptions ("the
 //! president", "the ministry", "the country") to the entity they most probably mean.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 
 use super::lexicon::{COUNTRY_FORMS, Gender, ORG_HEADS, TITLES, is_speech_verb};
@@ -64,7 +64,7 @@ fn contains_run(long: &[&str], short: &[&str]) -> bool {
 /// named with and without their country ("Ministry of Public Security").
 fn key_merges(cands: &[Candidate]) -> HashMap<String, String> {
     let mut names: Vec<(EntityType, &str, &str, usize)> = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for c in cands {
         if matches!(c.kind, MentionKind::Description | MentionKind::Demonym) {
             continue;
@@ -73,7 +73,7 @@ fn key_merges(cands: &[Candidate]) -> HashMap<String, String> {
             names.push((c.etype, c.name.as_str(), c.key.as_str(), c.bytes.start));
         }
     }
-    let mut merges = HashMap::new();
+    let mut merges = HashMap::default();
     for (i, &(etype, name, key, at)) in names.iter().enumerate() {
         let short = words_of(name);
         let mut best: Option<(usize, &str)> = None;
@@ -279,7 +279,7 @@ fn references(words: &[Word<'_>]) -> Vec<Ref> {
 pub fn resolve(words: &[Word<'_>], cands: Vec<Candidate>) -> Vec<Cluster> {
     let merges = key_merges(&cands);
     let mut clusters: Vec<Cluster> = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut by_key: HashMap<String, usize> = HashMap::default();
     // Names first, in text order; capitalized descriptions ("the Ministry") wait for the
     // reference pass.
     let mut pending_descriptions = Vec::new();
@@ -297,8 +297,8 @@ pub fn resolve(words: &[Word<'_>], cands: Vec<Candidate>) -> Vec<Cluster> {
                 etype: c.etype,
                 mentions: Vec::new(),
                 gender: None,
-                titles: HashSet::new(),
-                heads: HashSet::new(),
+                titles: HashSet::default(),
+                heads: HashSet::default(),
             });
             clusters.len() - 1
         });
@@ -321,7 +321,7 @@ pub fn resolve(words: &[Word<'_>], cands: Vec<Candidate>) -> Vec<Cluster> {
     let word_at = |byte: usize| words.partition_point(|w| w.bytes.start < byte);
     let mut refs = references(words);
     // Capitalized descriptions join the references, as organization heads.
-    let mut cap_desc: HashMap<usize, Candidate> = HashMap::new();
+    let mut cap_desc: HashMap<usize, Candidate> = HashMap::default();
     for c in pending_descriptions {
         let head = c.name.to_lowercase();
         let at = word_at(c.bytes.start);
@@ -510,8 +510,8 @@ pub fn resolve(words: &[Word<'_>], cands: Vec<Candidate>) -> Vec<Cluster> {
                             etype: c.etype,
                             mentions: Vec::new(),
                             gender: None,
-                            titles: HashSet::new(),
-                            heads: HashSet::new(),
+                            titles: HashSet::default(),
+                            heads: HashSet::default(),
                         });
                         clusters.len() - 1
                     });

@@ -2,7 +2,7 @@
 //! organization head words, well-known bodies, places and non-name capitalized words.
 //! Each is built once, on first use.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 
 /// How a country lexicon entry names its country.
@@ -43,7 +43,7 @@ fn data_lines(data: &'static str) -> impl Iterator<Item = &'static str> {
 /// Every country name, alias and demonym, as written, to its country and form.
 pub static COUNTRY_FORMS: LazyLock<HashMap<&'static str, (Country, CountryForm)>> =
     LazyLock::new(|| {
-        let mut map = HashMap::new();
+        let mut map = HashMap::default();
         for line in data_lines(include_str!("../data/countries.tsv")) {
             let mut cols = line.split('\t');
             let (Some(code), Some(name)) = (cols.next(), cols.next()) else {
@@ -76,7 +76,7 @@ pub static COUNTRY_BY_CODE: LazyLock<HashMap<&'static str, Country>> = LazyLock:
 
 /// Person titles and roles (as written before a name) with the gender they imply.
 pub static TITLES: LazyLock<HashMap<String, Option<Gender>>> = LazyLock::new(|| {
-    let mut map = HashMap::new();
+    let mut map = HashMap::default();
     for line in data_lines(include_str!("../data/titles.txt")) {
         let mut cols = line.split('\t');
         let Some(title) = cols.next() else { continue };
@@ -102,7 +102,7 @@ pub static MAX_TITLE_WORDS: LazyLock<usize> = LazyLock::new(|| {
 
 /// Organization head words, as written and in lower case.
 pub static ORG_HEADS: LazyLock<HashSet<String>> = LazyLock::new(|| {
-    let mut set = HashSet::new();
+    let mut set = HashSet::default();
     for line in data_lines(include_str!("../data/org_heads.txt")) {
         set.insert(line.trim().to_owned());
         set.insert(line.trim().to_lowercase());
@@ -119,7 +119,7 @@ pub const PLACE_HEADS: &[&str] = &[
 
 /// A well-known organization: its lexicon name (used for its id).
 pub static KNOWN_ORGS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
-    let mut map = HashMap::new();
+    let mut map = HashMap::default();
     for line in data_lines(include_str!("../data/orgs.tsv")) {
         let mut cols = line.split('\t');
         let Some(name) = cols.next() else { continue };
@@ -139,7 +139,7 @@ pub static KNOWN_ORGS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock:
 /// Places that are not countries (upper case) with their country, and regions (no
 /// country).
 pub static PLACES: LazyLock<HashMap<String, Option<&'static str>>> = LazyLock::new(|| {
-    let mut map = HashMap::new();
+    let mut map = HashMap::default();
     for line in data_lines(include_str!("../data/places.tsv")) {
         let mut cols = line.split('\t');
         if let (Some(name), Some(code)) = (cols.next(), cols.next()) {
@@ -163,7 +163,7 @@ pub static NON_NAMES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 /// Triples (word, connector, word) that occur inside a multi-word lexicon entry, e.g.
 /// ("Secretary", "of", "State"): capitalized runs joined by such a connector form one name.
 pub static CONNECTED: LazyLock<HashSet<(String, String, String)>> = LazyLock::new(|| {
-    let mut set = HashSet::new();
+    let mut set = HashSet::default();
     let names = TITLES
         .keys()
         .map(String::as_str)
