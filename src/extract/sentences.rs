@@ -7,7 +7,7 @@
 //! of about 40 to 100 characters joined by single newlines, as in old wire copy) a paragraph
 //! break is a blank line or a newline followed by indentation; elsewhere every newline is one.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use foldhash::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 

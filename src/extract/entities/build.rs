@@ -1,7 +1,7 @@
 //! Turns clusters into the API's entities: canonical name, aliases, roles, country, id and
 //! mentions, and the article-wide mention list.
 
-use rustc_hash::FxHashSet as HashSet;
+use foldhash::HashSet;
 
 use super::coref::Cluster;
 use super::ids;

@@ -2,7 +2,7 @@
 //! joins the full one), then links pronouns ("he", "her") and descriptions ("the
 //! president", "the ministry", "the country") to the entity they most probably mean.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use foldhash::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::lexicon::{COUNTRY_FORMS, Gender, ORG_HEADS, TITLES, is_speech_verb};

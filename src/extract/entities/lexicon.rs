@@ -2,7 +2,7 @@
 //! organization head words, well-known bodies, places and non-name capitalized words.
 //! Each is built once, on first use.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use foldhash::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 /// How a country lexicon entry names its country.

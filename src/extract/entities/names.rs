@@ -2,7 +2,7 @@
 //! place, from lexicons first, then from the context around it (titles, appositive roles,
 //! head words, "said"), and links repeated and shortened names to what was found.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use foldhash::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::ids;

@@ -1,7 +1,7 @@
 //! A word view of the sentences (possessive `'s` split off) and capitalized runs: the
 //! candidate names that the recognizer classifies.
 
-use rustc_hash::FxHashSet as HashSet;
+use foldhash::HashSet;
 use std::ops::Range;
 
 use super::lexicon::{CONNECTED, COUNTRY_FORMS, KNOWN_ORGS, ORG_HEADS, PLACE_HEADS, is_connector};
