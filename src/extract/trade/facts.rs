@@ -58,10 +58,10 @@ impl Context {
 fn main_country(text: &str, entities: &ArticleEntities) -> Option<EntityRef> {
     let mut counts = vec![0usize; entities.entities.len()];
     for m in &entities.mentions {
-        if !unit_of_amount(text, m.bytes.clone()) {
-            if let Some(n) = counts.get_mut(m.entity) {
-                *n += 1;
-            }
+        if !unit_of_amount(text, m.bytes.clone())
+            && let Some(n) = counts.get_mut(m.entity)
+        {
+            *n += 1;
         }
     }
     let countries = entities
@@ -157,13 +157,18 @@ impl Clause<'_> {
         })
     }
 
-    /// The clause's only country is the other side of something: "with Myanmar", "in Laos",
-    /// "to U.S. semiconductors".
-    fn introduced_partner(&self) -> bool {
+    /// The clause's only country is the other side of a fact of `kind`: trade "with
+    /// Myanmar", investment "in Laos", a market opened "to U.S. semiconductors".
+    fn introduced_partner(&self, kind: TradeFactKind) -> bool {
+        let prepositions: &[&str] = if kind == TradeFactKind::BilateralTrade {
+            &["with", "between"]
+        } else {
+            &["with", "in", "into", "to"]
+        };
         self.countries.first().is_some_and(|c| {
-            self.lower[c.word.saturating_sub(3)..c.word]
+            self.lower[c.word.saturating_sub(2)..c.word]
                 .iter()
-                .any(|w| matches!(w.as_str(), "with" | "between" | "to" | "in" | "into"))
+                .any(|w| prepositions.contains(&w.as_str()))
         })
     }
 
@@ -360,7 +365,7 @@ fn sides(kind: TradeFactKind, at: usize, clause: &Clause<'_>, context: &Context)
         }
         TradeFactKind::TradeBalance => {
             let partner = clause
-                .country_after(at, &["with", "against", "vis-a-vis"])
+                .country_after(at, &["with", "against", "vis-a-vis", "than"])
                 .map(|c| c.entity.clone());
             let reporter = clause
                 .countries
@@ -420,7 +425,7 @@ fn sides(kind: TradeFactKind, at: usize, clause: &Clause<'_>, context: &Context)
             let mut countries = all_countries();
             if countries.is_empty() {
                 countries.extend(context.country.clone());
-            } else if countries.len() == 1 && clause.introduced_partner() {
+            } else if countries.len() == 1 && clause.introduced_partner(kind) {
                 // "a bilateral trade with Myanmar": the other side is the one the text is about.
                 countries.extend(context.country.clone());
             }
@@ -556,13 +561,18 @@ fn read_clause(
                 continue;
             }
             if let Some(fact) = build(clause, trigger, context, offsets, statements) {
-                let copies = if trigger.kind == TradeFactKind::TradeMeasure {
-                    more_targets(clause, &fact)
+                if trigger.kind == TradeFactKind::TradeMeasure {
+                    let copies = more_targets(clause, &fact);
+                    out.push(fact);
+                    out.extend(copies);
                 } else {
-                    Vec::new()
-                };
-                out.push(fact);
-                out.extend(copies);
+                    let items = per_item(clause, &fact, offsets);
+                    if items.is_empty() {
+                        out.push(fact);
+                    } else {
+                        out.extend(items);
+                    }
+                }
             }
         }
         if !out.is_empty() {
@@ -570,6 +580,71 @@ fn read_clause(
         }
     }
     Vec::new()
+}
+
+/// "imported 2.9 million tons of plastic, 2.4 million tons of steel and 0.5 million tons of
+/// copper": one flow per counted item, each with its quantity and goods. Empty unless the
+/// clause lists two or more quantities of different goods.
+fn per_item(clause: &Clause<'_>, fact: &TradeFact, offsets: &CharOffsets<'_>) -> Vec<TradeFact> {
+    let flow =
+        fact.kind == TradeFactKind::Export as i32 || fact.kind == TradeFactKind::Import as i32;
+    if !flow {
+        return Vec::new();
+    }
+    let amounts = money(&clause.words, &[], None);
+    let counted = quantities(&clause.words, &amounts);
+    if counted.len() < 2 {
+        return Vec::new();
+    }
+    let char_at = |word: usize| {
+        clause.words.get(word).map_or(i32::MAX, |w| {
+            offsets.span(w.bytes.start, w.bytes.start).to_api().start
+        })
+    };
+    let mut out: Vec<TradeFact> = Vec::new();
+    for (k, q) in counted.iter().enumerate() {
+        let from = char_at(q.words.start);
+        let to = counted
+            .get(k + 1)
+            .map_or(i32::MAX, |n| char_at(n.words.start));
+        let goods: Vec<Commodity> = fact
+            .commodities
+            .iter()
+            .filter(|c| c.span.is_some_and(|s| from <= s.start && s.start < to))
+            .cloned()
+            .collect();
+        let Some(first) = goods.first() else {
+            return Vec::new();
+        };
+        if out
+            .iter()
+            .any(|f| f.commodities.first().is_some_and(|c| c.name == first.name))
+        {
+            return Vec::new();
+        }
+        let bytes = clause.words.get(q.words.start).map(|w| w.bytes.start);
+        let end = q
+            .words
+            .end
+            .checked_sub(1)
+            .and_then(|e| clause.words.get(e))
+            .map(|w| w.bytes.end);
+        let (Some(start), Some(end)) = (bytes, end) else {
+            return Vec::new();
+        };
+        out.push(TradeFact {
+            commodities: goods,
+            quantity: Some(Quantity {
+                amount: q.amount.value,
+                unit: q.unit.clone(),
+                qualifier: q.amount.qualifier as i32,
+                text: clause.text.get(start..end).unwrap_or_default().to_owned(),
+                span: Some(offsets.span(start, end).to_api()),
+            }),
+            ..fact.clone()
+        });
+    }
+    out
 }
 
 /// "sanctions against South Africa and Namibia": one measure per target; the copies of
@@ -1035,6 +1110,66 @@ mod tests {
             "KR",
             "the country the article is about"
         );
+    }
+
+    #[test]
+    fn a_list_of_counted_goods_is_one_flow_each() {
+        let names = [("Chile", COUNTRY, "CL", NAME)];
+        let f = facts(
+            "Chile imported 2.1 million tons of wheat, up 3 percent, and 400,000 tons of sugar.",
+            &names,
+        );
+        let items: Vec<(f64, &str)> = f
+            .iter()
+            .map(|f| {
+                (
+                    f.quantity.as_ref().map_or(0.0, |q| q.amount),
+                    f.commodities.first().map_or("", |c| c.name.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(items, [(2.1e6, "wheat"), (4e5, "sugar")]);
+        assert!(f.iter().all(|f| code(&f.importer) == "CL"));
+    }
+
+    #[test]
+    fn ranked_exporters_measures_on_two_targets_and_balances_in_favour() {
+        let names = [
+            ("Norway", COUNTRY, "NO", NAME),
+            ("Angola", COUNTRY, "AO", NAME),
+            ("Namibia", COUNTRY, "NA", NAME),
+            ("Chile", COUNTRY, "CL", NAME),
+        ];
+        let f = facts(
+            "Norway is the largest fish exporter and second largest oil exporter.",
+            &names,
+        );
+        let ranks: Vec<(i32, i32)> = f.iter().map(|f| (f.kind, f.rank)).collect();
+        let export = TradeFactKind::Export as i32;
+        assert_eq!(ranks, [(export, 1), (export, 2)]);
+        let f = facts(
+            "Norway imposed a trade ban against Angola and Namibia.",
+            &names,
+        );
+        let targets: Vec<&str> = f.iter().map(|f| code(&f.partner)).collect();
+        assert_eq!(targets, ["AO", "NA"]);
+        let f = facts("Trade with Chile is lopsided in Norway's favour.", &names);
+        assert_eq!(f[0].kind, TradeFactKind::TradeBalance as i32);
+        assert_eq!((code(&f[0].reporter), code(&f[0].partner)), ("NO", "CL"));
+    }
+
+    #[test]
+    fn organization_names_trigger_nothing() {
+        let names = [
+            ("Chile", COUNTRY, "CL", NAME),
+            (
+                "World Trade Organization",
+                EntityType::Organization,
+                "wto",
+                NAME,
+            ),
+        ];
+        assert!(facts("Chile joined the World Trade Organization in 1995.", &names).is_empty());
     }
 
     #[test]

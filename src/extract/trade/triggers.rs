@@ -119,11 +119,10 @@ fn balance_trigger(lower: &[String]) -> Option<usize> {
             "trade" | "merchandise" | "goods" | "exports" | "imports"
         )
     });
-    let surplus = lower.iter().position(|w| {
-        matches!(
-            w.as_str(),
-            "surplus" | "surpluses" | "deficit" | "deficits" | "imbalance" | "imbalances"
-        )
+    let surplus = lower.iter().enumerate().position(|(i, w)| {
+        let trade_imbalance =
+            matches!(w.as_str(), "imbalance" | "imbalances") && i > 0 && is_trade(&lower[i - 1]);
+        trade_imbalance || matches!(w.as_str(), "surplus" | "surpluses" | "deficit" | "deficits")
     });
     if let Some(at) = surplus {
         // "a 51.5 billion dlr surplus with the United States" is a trade balance too.
@@ -133,6 +132,27 @@ fn balance_trigger(lower: &[String]) -> Option<usize> {
         if says_trade || with_partner {
             return Some(at);
         }
+    }
+    // "China exporting 6.8 billion more goods than Mexico"; "more than 20 kinds" is an amount.
+    let more_than = lower.iter().enumerate().position(|(i, w)| {
+        let more = lower
+            .get(i + 1..(i + 6).min(lower.len()))
+            .and_then(|next| next.iter().position(|n| n == "more"))
+            .map(|m| i + 1 + m);
+        w.starts_with("export")
+            && more.is_some_and(|m| {
+                lower
+                    .get(m + 2..(m + 5).min(lower.len()))
+                    .is_some_and(|next| next.iter().any(|n| n == "than"))
+            })
+    });
+    if more_than.is_some() {
+        return more_than;
+    }
+    // "the trade account is lopsided in Japan's favour".
+    let lopsided = lower.iter().position(|w| w == "lopsided");
+    if says_trade && lopsided.is_some() {
+        return lopsided;
     }
     lower.iter().enumerate().position(|(i, w)| {
         w == "balance"
@@ -269,7 +289,7 @@ fn agreement_trigger(lower: &[String]) -> Option<usize> {
                 w,
                 &[
                     "sign", "agree", "negotiat", "conclud", "ratif", "reach", "clinch", "seal",
-                    "inked", "extended", "renewed",
+                    "inked", "extended", "renewed", "seek", "sought",
                 ],
             )
     });
@@ -376,6 +396,22 @@ fn bilateral_trigger(lower: &[String]) -> Option<usize> {
                     | "fair"
                     | "mission"
                     | "delegation"
+                    | "network"
+                    | "networks"
+                    | "route"
+                    | "routes"
+                    | "center"
+                    | "centre"
+                    | "zone"
+                    | "show"
+                    | "union"
+                    | "unions"
+                    | "body"
+                    | "bodies"
+                    | "sanctions"
+                    | "agreement"
+                    | "deal"
+                    | "pact"
             )
         })
     };
@@ -411,26 +447,45 @@ fn bilateral_trigger(lower: &[String]) -> Option<usize> {
                     "bilateral" | "two-way" | "and" | "total" | "external" | "foreign"
                 ))
     })?;
-    let before = lower.get(at.saturating_sub(4)..at).unwrap_or_default();
-    let aim = before.windows(2).any(|w| {
-        w[0] == "to"
-            && starts_with_any(
-                &w[1],
-                &[
-                    "boost",
-                    "expand",
-                    "promot",
-                    "increas",
-                    "enhanc",
-                    "develop",
-                    "strengthen",
-                    "balanc",
-                    "improv",
-                    "facilitat",
-                ],
-            )
-    });
+    // "promoting trade with", "to boost trade between": an aim.
+    let before = lower.get(at.saturating_sub(3)..at).unwrap_or_default();
+    let aim = before.iter().any(|w| is_aim_verb(w)) || aim_before(lower, at);
     (!aim).then_some(at)
+}
+
+fn is_aim_verb(w: &str) -> bool {
+    starts_with_any(
+        w,
+        &[
+            "boost",
+            "expand",
+            "promot",
+            "increas",
+            "enhanc",
+            "develop",
+            "strengthen",
+            "balanc",
+            "improv",
+            "facilitat",
+            "deepen",
+            "reduc",
+            "cut",
+            "narrow",
+            "correct",
+            "trim",
+            "curb",
+        ],
+    )
+}
+
+/// "to cut its trade surplus", "hope to boost exports": "to" and a verb of aim in the four
+/// words before the trigger.
+fn aim_before(lower: &[String], trigger: usize) -> bool {
+    lower
+        .get(trigger.saturating_sub(4)..trigger)
+        .unwrap_or_default()
+        .windows(2)
+        .any(|w| w[0] == "to" && is_aim_verb(&w[1]))
 }
 
 /// Every trigger in the clause, in text order.
@@ -578,6 +633,10 @@ pub fn not_asserted(lower: &[String], trigger: usize, kind: TradeFactKind) -> bo
     if pleaded_or_ruled_out(lower, trigger) || modal_after(lower, trigger) {
         return true;
     }
+    // "agreed to cut import tariffs" is a measure; "to cut its trade surplus" is an aim.
+    if !measure && aim_before(lower, trigger) {
+        return true;
+    }
     negated_or_hypothetical(lower, trigger) && !(measure && threat)
 }
 
@@ -682,6 +741,18 @@ mod tests {
     }
 
     #[test]
+    fn exporting_more_goods_than_is_a_balance() {
+        assert_eq!(
+            kinds("chile exporting 2 billion more goods than peru"),
+            [TradeFactKind::TradeBalance, TradeFactKind::Export]
+        );
+        assert_eq!(
+            kinds("peru exports more than 20 kinds of fruit"),
+            [TradeFactKind::Export]
+        );
+    }
+
+    #[test]
     fn balances_with_a_partner_need_no_trade_word() {
         assert_eq!(
             kinds("japan ran a 5 billion dlr surplus with the united states"),
@@ -694,5 +765,23 @@ mod tests {
     fn aims_and_topics_are_not_bilateral_trade() {
         assert!(kinds("officials discussed bilateral trade").is_empty());
         assert!(kinds("ways to boost trade between the two").is_empty());
+        assert!(kinds("the province is promoting trade with its neighbours").is_empty());
+        assert!(kinds("a drug trade network in the region").is_empty());
+        let l = lower("tokyo pledged to cut its trade surplus");
+        let at = l.iter().position(|w| w == "surplus").unwrap_or_default();
+        assert!(not_asserted(&l, at, TradeFactKind::TradeBalance));
+        let l = lower("seoul agreed to cut import tariffs on beef");
+        let at = l.iter().position(|w| w == "tariffs").unwrap_or_default();
+        assert!(!not_asserted(&l, at, TradeFactKind::TradeMeasure));
+    }
+
+    #[test]
+    fn pleas_refusals_and_forecasts_assert_nothing() {
+        let l = lower("he urged the government to allow more imports of rice");
+        assert!(not_asserted(&l, 7, TradeFactKind::Import));
+        let l = lower("exports are expected to rise");
+        assert!(not_asserted(&l, 0, TradeFactKind::Export));
+        let l = lower("the minister ruled out sanctions");
+        assert!(not_asserted(&l, 4, TradeFactKind::TradeMeasure));
     }
 }
