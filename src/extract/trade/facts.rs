@@ -146,6 +146,17 @@ impl Clause<'_> {
 }
 
 impl Clause<'_> {
+    /// The measure at `at` is aimed at another economy by its nature: retaliation,
+    /// sanctions, a boycott, an embargo.
+    fn aims_at_someone(&self, at: usize) -> bool {
+        self.lower.get(at).is_some_and(|w| {
+            w.starts_with("retaliat")
+                || w.starts_with("sanction")
+                || w.starts_with("boycott")
+                || w.starts_with("embargo")
+        })
+    }
+
     /// "the two countries", "both sides": the clause speaks of the last two economies named.
     fn names_a_pair(&self) -> bool {
         self.lower.windows(2).any(|w| {
@@ -410,6 +421,19 @@ fn sides(kind: TradeFactKind, at: usize, clause: &Clause<'_>, context: &Context)
                 })
                 .map(|c| c.entity.clone())
                 .filter(|p| reporter.as_ref().is_none_or(|r| r.entity_id != p.entity_id));
+            // Retaliation and sanctions have a target: the other economy of the story.
+            let partner = partner.or_else(|| {
+                clause
+                    .aims_at_someone(at)
+                    .then(|| {
+                        context
+                            .recent
+                            .iter()
+                            .find(|c| reporter.as_ref().is_none_or(|r| r.entity_id != c.entity_id))
+                    })
+                    .flatten()
+                    .cloned()
+            });
             (None, None, reporter, partner, organizations())
         }
         TradeFactKind::Agreement => {
@@ -632,7 +656,22 @@ fn per_item(clause: &Clause<'_>, fact: &TradeFact, offsets: &CharOffsets<'_>) ->
         let (Some(start), Some(end)) = (bytes, end) else {
             return Vec::new();
         };
+        // The item's own words: from the clause start (first item) to the next item.
+        let piece_start = if k == 0 { clause.bytes.start } else { start };
+        let piece_end = counted
+            .get(k + 1)
+            .and_then(|n| clause.words.get(n.words.start))
+            .map_or(clause.bytes.end, |w| w.bytes.start);
+        let piece = clause.text.get(piece_start..piece_end).unwrap_or_default();
+        let trimmed = piece.trim_end().trim_end_matches([',', ';']).trim_end();
+        let trimmed = trimmed
+            .strip_suffix(" and")
+            .unwrap_or(trimmed)
+            .trim_end_matches(',');
+        let evidence_end = piece_start + trimmed.len();
         out.push(TradeFact {
+            evidence: trimmed.to_owned(),
+            evidence_span: Some(offsets.span(piece_start, evidence_end).to_api()),
             commodities: goods,
             quantity: Some(Quantity {
                 amount: q.amount.value,
@@ -751,7 +790,13 @@ fn build(
                 span: Some(span),
             })
         });
-    let goods: Vec<Commodity> = commodities(clause.text, clause.bytes.clone())
+    // "the largest gas exporter": a ranked agent's goods are the words right before it.
+    let noun = clause.words.get(trigger.word);
+    let goods_bytes = match (clause.words.get(trigger.word.saturating_sub(3)), noun) {
+        (Some(first), Some(noun)) if trigger.agent => first.bytes.start..noun.bytes.end,
+        _ => clause.bytes.clone(),
+    };
+    let goods: Vec<Commodity> = commodities(clause.text, goods_bytes)
         .into_iter()
         .map(|c| Commodity {
             span: Some(offsets.span(c.bytes.start, c.bytes.end).to_api()),

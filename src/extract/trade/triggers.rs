@@ -597,11 +597,30 @@ pub fn choose(mut found: Vec<Trigger>) -> Vec<Vec<Trigger>> {
 /// on the president to retaliate", "ruled out sanctions".
 fn pleaded_or_ruled_out(lower: &[String], trigger: usize) -> bool {
     let before = lower.get(..trigger).unwrap_or_default();
-    before.iter().any(|w| w.starts_with("urg"))
-        || before.windows(2).any(|w| {
+    // "At the urging of the industry, the panel agreed to bar imports" reports a decision.
+    let plea = before
+        .iter()
+        .enumerate()
+        .any(|(i, w)| w.starts_with("urg") && !(i > 0 && before[i - 1] == "the"));
+    plea || before.windows(2).any(|w| {
+        matches!(
+            (w[0].as_str(), w[1].as_str()),
+            ("called", "on") | ("calls", "on") | ("rule", "out") | ("ruled", "out")
+        )
+    })
+}
+
+/// "the outlook for coal exports", "forecasts of a deficit": a forecast in the eight words
+/// before the trigger.
+fn forecast(lower: &[String], trigger: usize) -> bool {
+    lower
+        .get(trigger.saturating_sub(8)..trigger)
+        .unwrap_or_default()
+        .iter()
+        .any(|w| {
             matches!(
-                (w[0].as_str(), w[1].as_str()),
-                ("called", "on") | ("calls", "on") | ("rule", "out") | ("ruled", "out")
+                w.as_str(),
+                "outlook" | "forecast" | "forecasts" | "expectations"
             )
         })
 }
@@ -630,7 +649,10 @@ pub fn not_asserted(lower: &[String], trigger: usize, kind: TradeFactKind) -> bo
     let threat = lower
         .iter()
         .any(|w| w.starts_with("threat") || (measure && w.starts_with("consider")));
-    if pleaded_or_ruled_out(lower, trigger) || modal_after(lower, trigger) {
+    if pleaded_or_ruled_out(lower, trigger)
+        || modal_after(lower, trigger)
+        || forecast(lower, trigger)
+    {
         return true;
     }
     // "agreed to cut import tariffs" is a measure; "to cut its trade surplus" is an aim.
@@ -781,6 +803,10 @@ mod tests {
         assert!(not_asserted(&l, 7, TradeFactKind::Import));
         let l = lower("exports are expected to rise");
         assert!(not_asserted(&l, 0, TradeFactKind::Export));
+        let l = lower("the outlook for rural and iron and coal exports is poor");
+        assert!(not_asserted(&l, 8, TradeFactKind::Export));
+        let l = lower("at the urging of growers , the panel voted to bar imports");
+        assert!(!not_asserted(&l, 10, TradeFactKind::TradeMeasure));
         let l = lower("the minister ruled out sanctions");
         assert!(not_asserted(&l, 4, TradeFactKind::TradeMeasure));
     }
