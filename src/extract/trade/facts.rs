@@ -449,9 +449,21 @@ fn sides(kind: TradeFactKind, at: usize, clause: &Clause<'_>, context: &Context)
             let mut countries = all_countries();
             if countries.is_empty() {
                 countries.extend(context.country.clone());
-            } else if countries.len() == 1 && clause.introduced_partner(kind) {
-                // "a bilateral trade with Myanmar": the other side is the one the text is about.
-                countries.extend(context.country.clone());
+            } else if countries.len() == 1
+                && clause.parties.is_empty()
+                && clause.introduced_partner(kind)
+            {
+                // "a bilateral trade with Myanmar": the other side is the last other economy
+                // the text named, else the one it is about ("between China and Africa" names
+                // its other side, a region).
+                let named = countries[0].entity_id.clone();
+                let other = context
+                    .recent
+                    .iter()
+                    .find(|c| c.entity_id != named)
+                    .cloned()
+                    .or_else(|| context.country.clone());
+                countries.extend(other);
             }
             if clause.names_a_pair() {
                 countries.extend(context.recent.iter().cloned());

@@ -243,7 +243,7 @@ fn measure_trigger(lower: &[String]) -> Option<usize> {
     let restriction = lower.iter().enumerate().position(|(i, w)| {
         // "the limit on annual growth of textile and apparel exports" reaches further.
         let reach = if matches!(w.as_str(), "limit" | "limits") {
-            9
+            11
         } else {
             4
         };
@@ -398,8 +398,6 @@ fn bilateral_trigger(lower: &[String]) -> Option<usize> {
                     | "delegation"
                     | "network"
                     | "networks"
-                    | "route"
-                    | "routes"
                     | "center"
                     | "centre"
                     | "zone"
@@ -759,6 +757,10 @@ mod tests {
         assert_eq!(
             kinds("it promised to halt all trade with them"),
             [TradeFactKind::TradeMeasure, TradeFactKind::BilateralTrade]
+        );
+        assert_eq!(
+            kinds("it agreed to raise the limit on annual growth of textile and apparel exports"),
+            [TradeFactKind::TradeMeasure, TradeFactKind::Export]
         );
     }
 
