@@ -7,7 +7,9 @@ use super::change::{change, trend};
 use super::clauses::clauses;
 use super::commodities::commodities;
 use super::period::period;
-use super::triggers::{Trigger, agent_rank, choose, not_asserted, rank_before, triggers};
+use super::triggers::{
+    Trigger, agent_rank, choose, names_a_flow, needs_an_object, not_asserted, rank_before, triggers,
+};
 use super::words::{Word, words};
 use crate::api::v1::{
     Commodity, EntityRef, EntityType, MentionKind, MonetaryAmount, Quantity, Statement, TradeFact,
@@ -872,6 +874,20 @@ fn build(
     if cross_border && !two_countries && !firm_abroad {
         return None;
     }
+    if trigger.kind == TradeFactKind::PartnerRank && !two_countries {
+        return None;
+    }
+    let bare_measure = trigger.kind == TradeFactKind::TradeMeasure
+        && clause
+            .lower
+            .get(trigger.word)
+            .is_some_and(|w| needs_an_object(w))
+        && partner.is_none()
+        && goods.is_empty()
+        && !names_a_flow(&clause.lower);
+    if bare_measure {
+        return None;
+    }
     let about = reporter
         .clone()
         .or_else(|| exporter.clone())
@@ -1213,6 +1229,14 @@ mod tests {
         let f = facts("Trade with Chile is lopsided in Norway's favour.", &names);
         assert_eq!(f[0].kind, TradeFactKind::TradeBalance as i32);
         assert_eq!((code(&f[0].reporter), code(&f[0].partner)), ("NO", "CL"));
+    }
+
+    #[test]
+    fn bans_bear_on_goods_and_ranks_need_two_economies() {
+        let names = [("Chile", COUNTRY, "CL", NAME)];
+        assert!(facts("Chile banned the militant group last year.", &names).is_empty());
+        assert_eq!(facts("Chile banned imports of poultry.", &names).len(), 1);
+        assert!(facts("Chile's major trading partners were hit.", &names).is_empty());
     }
 
     #[test]

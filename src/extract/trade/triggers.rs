@@ -198,6 +198,19 @@ fn is_measure_noun(w: &str) -> bool {
     )
 }
 
+/// A ban, boycott, quota or embargo is a trade measure only when it bears on trade: goods, a
+/// flow or a target ("a ban on poultry imports", not "a banned group" or "a production quota").
+pub fn needs_an_object(word: &str) -> bool {
+    starts_with_any(word, &["ban", "boycott", "quota", "embargo"])
+}
+
+/// Whether a clause names a flow of goods ("imports", "trade", "shipments", "products").
+pub fn names_a_flow(lower: &[String]) -> bool {
+    lower
+        .iter()
+        .any(|w| is_flow_noun(w) || matches!(w.as_str(), "products" | "sales" | "purchases"))
+}
+
 /// A word that restricts a flow when a flow noun stands within two words of it: "import
 /// tax", "export controls", "curbs on imports", "bar imports", "halt all trade".
 fn is_flow_restriction(w: &str) -> bool {
@@ -308,9 +321,13 @@ fn agreement_trigger(lower: &[String]) -> Option<usize> {
 /// "investment" as a fact, not as an aim ("to promote investment") or an item of a list of
 /// fields of cooperation ("cooperation in trade, investment and health").
 fn investment_trigger(lower: &[String]) -> Option<usize> {
-    let at = lower
-        .iter()
-        .position(|w| (w.starts_with("invest") && !w.starts_with("investigat")) || w == "fdi")?;
+    // "investors" and the bare verb ("money to invest") name no investment made.
+    let at = lower.iter().position(|w| {
+        matches!(
+            w.as_str(),
+            "investment" | "investments" | "invested" | "invests" | "investing" | "fdi"
+        )
+    })?;
     let before = lower.get(at.saturating_sub(3)..at).unwrap_or_default();
     let aim = before.iter().any(|w| {
         starts_with_any(
@@ -726,6 +743,7 @@ mod tests {
     #[test]
     fn investigations_and_aims_are_not_investment() {
         assert!(kinds("officials will investigate the firms").is_empty());
+        assert!(kinds("foreign investors lost money").is_empty());
         assert!(kinds("a forum to promote investment in cars").is_empty());
         assert_eq!(
             kinds("investment in the mine rose to 5 billion"),
