@@ -281,13 +281,16 @@ impl<'t> Clause<'t> {
                     clause.blank_name(mention.bytes.clone());
                 }
                 clause.parties.push(entity);
+            } else if entity.r#type == EntityType::Person as i32 {
+                // "Ban Ki Moon" is no ban.
+                clause.blank_name(mention.bytes.clone());
             }
         }
         clause
     }
 
-    /// Blanks the words of an organization's name, so that they trigger nothing ("the World
-    /// Trade Organization", "the European Investment Bank").
+    /// Blanks the words of an organization's or a person's name, so that they trigger nothing
+    /// ("the World Trade Organization", "the European Investment Bank").
     fn blank_name(&mut self, bytes: Range<usize>) {
         let first = self.word_at(bytes.start);
         let end = self.words.partition_point(|w| w.bytes.start < bytes.end);
@@ -358,10 +361,12 @@ fn sides(kind: TradeFactKind, at: usize, clause: &Clause<'_>, context: &Context)
             (exporter, subject, None, None, Vec::new())
         }
         TradeFactKind::PartnerRank => {
+            // "Peru's largest trade partner", "the largest trade partner of Peru".
             let reporter = clause
                 .countries
                 .iter()
                 .find(|c| c.possessive)
+                .or_else(|| clause.country_after(at, &["of"]))
                 .map(|c| c.entity.clone());
             let partner = other(&reporter);
             (None, None, reporter, partner, Vec::new())
@@ -1023,6 +1028,17 @@ mod tests {
             ],
         );
         assert_eq!(f[0].rank, 2);
+        let f = facts(
+            "Chile is the third largest trade partner of Peru.",
+            &[
+                ("Chile", COUNTRY, "CL", NAME),
+                ("Peru", COUNTRY, "PE", NAME),
+            ],
+        );
+        assert_eq!(
+            (code(&f[0].reporter), code(&f[0].partner), f[0].rank),
+            ("PE", "CL", 3)
+        );
     }
 
     #[test]
@@ -1237,6 +1253,20 @@ mod tests {
         assert!(facts("Chile banned the militant group last year.", &names).is_empty());
         assert_eq!(facts("Chile banned imports of poultry.", &names).len(), 1);
         assert!(facts("Chile's major trading partners were hit.", &names).is_empty());
+    }
+
+    #[test]
+    fn person_names_trigger_nothing() {
+        let names = [
+            ("Japan", COUNTRY, "JP", NAME),
+            ("Ban Ki Moon", EntityType::Person, "ban", NAME),
+        ];
+        let f = facts("Ban Ki Moon spoke about rice imports in Japan.", &names);
+        assert!(
+            f.iter()
+                .all(|f| f.kind != TradeFactKind::TradeMeasure as i32),
+            "{f:?}"
+        );
     }
 
     #[test]

@@ -201,7 +201,7 @@ fn is_measure_noun(w: &str) -> bool {
 /// A ban, boycott, quota or embargo is a trade measure only when it bears on trade: goods, a
 /// flow or a target ("a ban on poultry imports", not "a banned group" or "a production quota").
 pub fn needs_an_object(word: &str) -> bool {
-    starts_with_any(word, &["ban", "boycott", "quota", "embargo"])
+    starts_with_any(word, &["ban", "boycott", "quota", "embargo", "safeguard"])
 }
 
 /// Whether a clause names a flow of goods ("imports", "trade", "shipments", "products").
@@ -620,7 +620,11 @@ fn pleaded_or_ruled_out(lower: &[String], trigger: usize) -> bool {
     plea || before.windows(2).any(|w| {
         matches!(
             (w[0].as_str(), w[1].as_str()),
-            ("called", "on") | ("calls", "on") | ("rule", "out") | ("ruled", "out")
+            ("called", "on")
+                | ("calls", "on")
+                | ("rule", "out")
+                | ("rules", "out")
+                | ("ruled", "out")
         )
     })
 }
@@ -728,6 +732,15 @@ mod tests {
 
     fn kinds(s: &str) -> Vec<TradeFactKind> {
         triggers(&lower(s)).into_iter().map(|t| t.kind).collect()
+    }
+
+    #[test]
+    fn market_access_needs_a_market() {
+        assert_eq!(
+            kinds("china will allow more mexican exports"),
+            [TradeFactKind::MarketAccess, TradeFactKind::Export]
+        );
+        assert!(kinds("most people can have access to broadband services").is_empty());
     }
 
     #[test]
