@@ -54,7 +54,7 @@ fn is_word_char(c: Option<char>) -> bool {
     c.is_some_and(|c| c.is_alphanumeric() || c == '-')
 }
 
-/// "metals industries", "steel sector": the word names an industry, not goods traded.
+/// "the steel industry", "the rubber sector": the word names an industry, not goods traded.
 fn names_a_trade(rest: &str) -> bool {
     let next = rest.split_whitespace().next().unwrap_or_default();
     matches!(
@@ -64,7 +64,7 @@ fn names_a_trade(rest: &str) -> bool {
 }
 
 /// ", including ...", " such as ...", ", especially ...": examples of the word follow within
-/// a few words ("kinds of produce to China, including avocados").
+/// a few words ("kinds of fruit to Japan, including kiwifruit").
 fn introduces_examples(rest: &str) -> bool {
     let mut previous = "";
     for word in rest.split_whitespace().take(5) {
@@ -107,7 +107,7 @@ pub fn commodities(text: &str, range: Range<usize>) -> Vec<CommodityMention> {
             .get(m.pattern().as_usize())
             .cloned()
             .unwrap_or_default();
-        // "20 kinds of produce, including avocados and pork": the category stands for the goods
+        // "dozens of farm goods, including apples and lamb": the category stands for the goods
         // the list names.
         if code.len() <= 2 && introduces_examples(rest) {
             continue;

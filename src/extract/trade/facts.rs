@@ -78,8 +78,8 @@ fn main_country(text: &str, entities: &ArticleEntities) -> Option<EntityRef> {
     entities.entity_ref(best.0)
 }
 
-/// "4.5 U.S. dollars", "0.68 U.S. Dlrs": a country named only as the unit of an amount says
-/// nothing about what the article is about ("the Australian dollar" does).
+/// "4.5 U.S. dollars", "1.25 U.S. dlrs": a country named only as the unit of an amount says
+/// nothing about what the article is about ("the Canadian dollar" does).
 fn unit_of_amount(text: &str, mention: Range<usize>) -> bool {
     let after = text.get(mention.end..).unwrap_or_default().trim_start();
     let after = after[..crate::extract::offsets::prefix_end(after, 8)].to_ascii_lowercase();
@@ -149,7 +149,7 @@ impl Clause<'_> {
 
 impl Clause<'_> {
     /// The measure at `at` is aimed at another economy by its nature: retaliation, sanctions.
-    /// (A boycott or an embargo must name its object: "a parliamentary boycott" is none.)
+    /// (A boycott or an embargo must name its object: a boycott of a vote is none.)
     fn aims_at_someone(&self, at: usize) -> bool {
         self.lower
             .get(at)
@@ -168,7 +168,7 @@ impl Clause<'_> {
     }
 
     /// The clause's only country is the other side of a fact of `kind`: trade "with
-    /// Myanmar", investment "in Laos", a market opened "to U.S. semiconductors".
+    /// Kenya", investment "in Ghana", a market opened "to foreign chips".
     fn introduced_partner(&self, kind: TradeFactKind) -> bool {
         let prepositions: &[&str] = if kind == TradeFactKind::BilateralTrade {
             &["with", "between"]
@@ -197,7 +197,7 @@ impl Clause<'_> {
     }
 
     /// The country that modifies the noun at `at` directly, with no preposition between:
-    /// "Japan's rice import ban", "U.S. tariffs".
+    /// "Korea's beef import ban", "EU tariffs".
     fn modifier_of(&self, at: usize) -> Option<&CountryMention> {
         let c = self
             .countries
@@ -279,7 +279,7 @@ impl<'t> Clause<'t> {
                 }
                 clause.parties.push(entity);
             } else if entity.r#type == EntityType::Person as i32 {
-                // "Ban Ki Moon" is no ban.
+                // A person called "Ban" is no ban.
                 clause.blank_name(mention.bytes.clone());
             }
         }
@@ -287,7 +287,7 @@ impl<'t> Clause<'t> {
     }
 
     /// Blanks the words of an organization's or a person's name, so that they trigger nothing
-    /// ("the World Trade Organization", "the European Investment Bank").
+    /// ("the World Trade Organization", "a development investment bank").
     fn blank_name(&mut self, bytes: Range<usize>) {
         let first = self.word_at(bytes.start);
         let end = self.words.partition_point(|w| w.bytes.start < bytes.end);
@@ -392,7 +392,7 @@ fn sides(kind: TradeFactKind, at: usize, clause: &Clause<'_>, context: &Context)
                 })
                 .map(|c| c.entity.clone())
                 .or_else(|| context.country.clone());
-            // "the trade imbalance between the two countries".
+            // "the imbalance in trade between the two economies".
             let partner = partner.or_else(|| {
                 clause
                     .names_a_pair()
@@ -457,8 +457,8 @@ fn sides(kind: TradeFactKind, at: usize, clause: &Clause<'_>, context: &Context)
                 && clause.parties.is_empty()
                 && clause.introduced_partner(kind)
             {
-                // "a bilateral trade with Myanmar": the other side is the last other economy
-                // the text named, else the one it is about ("between China and Africa" names
+                // "two-way trade with Kenya": the other side is the last other economy
+                // the text named, else the one it is about ("between India and Africa" names
                 // its other side, a region).
                 let named = countries[0].entity_id.clone();
                 let other = context
@@ -622,8 +622,8 @@ fn read_clause(
     Vec::new()
 }
 
-/// "imported 2.9 million tons of plastic, 2.4 million tons of steel and 0.5 million tons of
-/// copper": one flow per counted item, each with its quantity and goods. Empty unless the
+/// "imported 3 million tonnes of wheat, 1 million tonnes of maize and 0.2 million tonnes of
+/// barley": one flow per counted item, each with its quantity and goods. Empty unless the
 /// clause lists two or more quantities of different goods.
 fn per_item(clause: &Clause<'_>, fact: &TradeFact, offsets: &CharOffsets<'_>) -> Vec<TradeFact> {
     let flow =
@@ -702,7 +702,7 @@ fn per_item(clause: &Clause<'_>, fact: &TradeFact, offsets: &CharOffsets<'_>) ->
     out
 }
 
-/// "sanctions against South Africa and Namibia": one measure per target; the copies of
+/// "sanctions against Iran and Syria": one measure per target; the copies of
 /// `fact` for the countries conjoined to its partner.
 fn more_targets(clause: &Clause<'_>, fact: &TradeFact) -> Vec<TradeFact> {
     let Some(partner) = fact.partner.as_ref() else {
@@ -806,7 +806,7 @@ fn build(
                 span: Some(span),
             })
         });
-    // "the largest gas exporter": a ranked agent's goods are the words right before it.
+    // "the biggest coffee exporter": a ranked agent's goods are the words right before it.
     let noun = clause.words.get(trigger.word);
     let goods_bytes = match (clause.words.get(trigger.word.saturating_sub(3)), noun) {
         (Some(first), Some(noun)) if trigger.agent => first.bytes.start..noun.bytes.end,
@@ -1255,7 +1255,7 @@ mod tests {
             ("Peru", COUNTRY, "PE", NAME),
         ];
         let f = facts(
-            "Peru and Chile met. A parliamentary boycott by opposition parties delayed the budget in Chile.",
+            "Peru and Chile met. A boycott of the vote by opposition lawmakers delayed the budget in Chile.",
             &names,
         );
         assert!(f.is_empty(), "{f:?}");
@@ -1265,9 +1265,9 @@ mod tests {
     fn person_names_trigger_nothing() {
         let names = [
             ("Japan", COUNTRY, "JP", NAME),
-            ("Ban Ki Moon", EntityType::Person, "ban", NAME),
+            ("Ban Jae-ho", EntityType::Person, "ban", NAME),
         ];
-        let f = facts("Ban Ki Moon spoke about rice imports in Japan.", &names);
+        let f = facts("Ban Jae-ho spoke about rice imports in Japan.", &names);
         assert!(
             f.iter()
                 .all(|f| f.kind != TradeFactKind::TradeMeasure as i32),

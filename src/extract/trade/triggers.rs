@@ -1,6 +1,6 @@
 //! Trigger words: which kinds of trade fact a clause may assert, where, and which of them it
 //! asserts first. Works on the clause's lowercased words; words inside organization names are
-//! blanked by the caller ("General Agreement on Tariffs and Trade" is not a tariff).
+//! blanked by the caller (an organization named for tariffs imposes none).
 
 use crate::api::v1::TradeFactKind;
 
@@ -125,7 +125,7 @@ fn balance_trigger(lower: &[String]) -> Option<usize> {
         trade_imbalance || matches!(w.as_str(), "surplus" | "surpluses" | "deficit" | "deficits")
     });
     if let Some(at) = surplus {
-        // "a 51.5 billion dlr surplus with the United States" is a trade balance too.
+        // "a 3 billion dlr surplus with Brazil" is a trade balance too.
         let with_partner = lower
             .get(at + 1..(at + 3).min(lower.len()))
             .is_some_and(|next| next.iter().any(|w| w == "with"));
@@ -133,7 +133,7 @@ fn balance_trigger(lower: &[String]) -> Option<usize> {
             return Some(at);
         }
     }
-    // "China exporting 6.8 billion more goods than Mexico"; "more than 20 kinds" is an amount.
+    // "Chile exporting 2 billion more goods than Peru"; "more than 20 kinds" is an amount.
     let more_than = lower.iter().enumerate().position(|(i, w)| {
         let more = lower
             .get(i + 1..(i + 6).min(lower.len()))
@@ -149,7 +149,7 @@ fn balance_trigger(lower: &[String]) -> Option<usize> {
     if more_than.is_some() {
         return more_than;
     }
-    // "the trade account is lopsided in Japan's favour".
+    // "trade is lopsided in Korea's favour".
     let lopsided = lower.iter().position(|w| w == "lopsided");
     if says_trade && lopsided.is_some() {
         return lopsided;
@@ -243,7 +243,7 @@ fn is_flow_restriction(w: &str) -> bool {
 }
 
 fn measure_trigger(lower: &[String]) -> Option<usize> {
-    // "deals that liberalize trade in areas including tariffs and textiles": a topic in a list.
+    // "a pact covering areas including tariffs and services": a topic in a list.
     let listed = |i: usize| {
         lower
             .get(i.saturating_sub(2)..i)
@@ -254,7 +254,7 @@ fn measure_trigger(lower: &[String]) -> Option<usize> {
         .enumerate()
         .position(|(i, w)| is_measure_noun(w) && !listed(i));
     let restriction = lower.iter().enumerate().position(|(i, w)| {
-        // "the limit on annual growth of textile and apparel exports" reaches further.
+        // "the limit on yearly growth in shoe and garment exports" reaches further.
         let reach = if matches!(w.as_str(), "limit" | "limits") {
             11
         } else {
@@ -319,7 +319,7 @@ fn agreement_trigger(lower: &[String]) -> Option<usize> {
 }
 
 /// "investment" as a fact, not as an aim ("to promote investment") or an item of a list of
-/// fields of cooperation ("cooperation in trade, investment and health").
+/// fields of cooperation ("cooperation in trade, investment and tourism").
 fn investment_trigger(lower: &[String]) -> Option<usize> {
     // "investors" and the bare verb ("money to invest") name no investment made.
     let at = lower.iter().position(|w| {
@@ -341,8 +341,8 @@ fn investment_trigger(lower: &[String]) -> Option<usize> {
     (!aim && !listed).then_some(at)
 }
 
-/// "access to the Chinese market", "entered the Japanese market", "allow more Mexican
-/// exports", "opened its market to".
+/// "access to the Indian market", "entered the Korean market", "allow more Thai exports",
+/// "opened its market to".
 fn access_trigger(lower: &[String]) -> Option<usize> {
     let market_ahead = |i: usize| {
         lower
@@ -608,11 +608,11 @@ pub fn choose(mut found: Vec<Trigger>) -> Vec<Vec<Trigger>> {
     readings
 }
 
-/// A plea or a refusal anywhere before the trigger: "urged Japan to allow imports", "called
+/// A plea or a refusal anywhere before the trigger: "urged Korea to allow imports", "called
 /// on the president to retaliate", "ruled out sanctions".
 fn pleaded_or_ruled_out(lower: &[String], trigger: usize) -> bool {
     let before = lower.get(..trigger).unwrap_or_default();
-    // "At the urging of the industry, the panel agreed to bar imports" reports a decision.
+    // "At the urging of farmers, the committee voted to bar imports" reports a decision.
     let plea = before
         .iter()
         .enumerate()
@@ -737,10 +737,10 @@ mod tests {
     #[test]
     fn market_access_needs_a_market() {
         assert_eq!(
-            kinds("china will allow more mexican exports"),
+            kinds("india will allow more thai exports"),
             [TradeFactKind::MarketAccess, TradeFactKind::Export]
         );
-        assert!(kinds("most people can have access to broadband services").is_empty());
+        assert!(kinds("villagers gained access to mobile services").is_empty());
     }
 
     #[test]
@@ -766,7 +766,7 @@ mod tests {
 
     #[test]
     fn agent_nouns_rank() {
-        let l = lower("russia is the largest gas exporter and second largest oil exporter");
+        let l = lower("brazil is the largest coffee exporter and second largest sugar exporter");
         let found: Vec<(TradeFactKind, i32)> = triggers(&l)
             .into_iter()
             .filter(|t| t.agent)
@@ -790,7 +790,7 @@ mod tests {
             [TradeFactKind::TradeMeasure, TradeFactKind::BilateralTrade]
         );
         assert_eq!(
-            kinds("it agreed to raise the limit on annual growth of textile and apparel exports"),
+            kinds("it agreed to raise the limit on yearly growth in shoe and garment exports"),
             [TradeFactKind::TradeMeasure, TradeFactKind::Export]
         );
     }
@@ -832,12 +832,12 @@ mod tests {
 
     #[test]
     fn pleas_refusals_and_forecasts_assert_nothing() {
-        let l = lower("he urged the government to allow more imports of rice");
+        let l = lower("he urged the government to allow more imports of beef");
         assert!(not_asserted(&l, 7, TradeFactKind::Import));
         let l = lower("exports are expected to rise");
         assert!(not_asserted(&l, 0, TradeFactKind::Export));
-        let l = lower("the outlook for rural and iron and coal exports is poor");
-        assert!(not_asserted(&l, 8, TradeFactKind::Export));
+        let l = lower("the outlook for wool and copper exports is poor");
+        assert!(not_asserted(&l, 6, TradeFactKind::Export));
         let l = lower("at the urging of growers , the panel voted to bar imports");
         assert!(!not_asserted(&l, 10, TradeFactKind::TradeMeasure));
         let l = lower("the minister ruled out sanctions");
