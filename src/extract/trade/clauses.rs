@@ -19,6 +19,11 @@ pub fn clauses(text: &str, sentence: Range<usize>) -> Vec<Range<usize>> {
             cuts.push((i, i + marker.len()));
         }
     }
+    for (i, _) in lower.match_indices(", with ") {
+        if absolute_construction(&slice[i + 7..]) {
+            cuts.push((i, i + 7));
+        }
+    }
     cuts.sort_unstable();
     let mut out = Vec::new();
     let mut start = 0;
@@ -44,6 +49,17 @@ pub fn clauses(text: &str, sentence: Range<usize>) -> Vec<Range<usize>> {
         .collect()
 }
 
+/// ", with China exporting more": a new subject and a verb in "-ing" within four words start
+/// a clause of their own.
+fn absolute_construction(rest: &str) -> bool {
+    let mut words = rest.split_whitespace().take(5);
+    let starts_with_name = words
+        .next()
+        .and_then(|w| w.chars().next())
+        .is_some_and(char::is_uppercase);
+    starts_with_name && words.any(|w| w.len() > 4 && w.ends_with("ing"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,6 +71,15 @@ mod tests {
         assert_eq!(
             parts,
             ["Exports rose 5 pct", "imports fell", "the surplus widened"]
+        );
+        let s = "Trade reached 8 billion dlrs, with Chile exporting more than it bought.";
+        let parts: Vec<&str> = clauses(s, 0..s.len()).into_iter().map(|r| &s[r]).collect();
+        assert_eq!(
+            parts,
+            [
+                "Trade reached 8 billion dlrs",
+                "Chile exporting more than it bought"
+            ]
         );
     }
 }

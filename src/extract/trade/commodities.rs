@@ -54,6 +54,34 @@ fn is_word_char(c: Option<char>) -> bool {
     c.is_some_and(|c| c.is_alphanumeric() || c == '-')
 }
 
+/// "the steel industry", "the rubber sector": the word names an industry, not goods traded.
+fn names_a_trade(rest: &str) -> bool {
+    let next = rest.split_whitespace().next().unwrap_or_default();
+    matches!(
+        next.trim_end_matches([',', '.', ';']),
+        "industry" | "industries" | "sector" | "sectors" | "producers" | "makers" | "companies"
+    )
+}
+
+/// ", including ...", " such as ...", ", especially ...": examples of the word follow within
+/// a few words ("kinds of fruit to Japan, including kiwifruit").
+fn introduces_examples(rest: &str) -> bool {
+    let mut previous = "";
+    for word in rest.split_whitespace().take(5) {
+        let word = word.trim_matches([',', '(', ')', ':', '-']);
+        if matches!(word, "including" | "especially" | "notably")
+            || (previous == "such" && word == "as")
+        {
+            return true;
+        }
+        if word.ends_with('.') || word.ends_with(';') {
+            return false;
+        }
+        previous = word;
+    }
+    false
+}
+
 /// Every commodity in `text[range]`, in text order, matched on whole words (ASCII
 /// case-insensitive; "Crude oil" and "crude oil" alike). Longer names win ("crude oil" over
 /// "oil").
@@ -70,14 +98,24 @@ pub fn commodities(text: &str, range: Range<usize>) -> Vec<CommodityMention> {
         if is_word_char(before) || is_word_char(after) {
             continue;
         }
+        let rest = &lower[m.end()..];
+        if names_a_trade(rest) {
+            continue;
+        }
+        let code = lexicon
+            .codes
+            .get(m.pattern().as_usize())
+            .cloned()
+            .unwrap_or_default();
+        // "dozens of farm goods, including apples and lamb": the category stands for the goods
+        // the list names.
+        if code.len() <= 2 && introduces_examples(rest) {
+            continue;
+        }
         let bytes = range.start + m.start()..range.start + m.end();
         found.push(CommodityMention {
             name: text[bytes.clone()].to_owned(),
-            hs_code: lexicon
-                .codes
-                .get(m.pattern().as_usize())
-                .cloned()
-                .unwrap_or_default(),
+            hs_code: code,
             bytes,
         });
     }
@@ -98,9 +136,8 @@ mod tests {
     #[test]
     fn finds_listed_goods_with_codes() {
         assert_eq!(
-            names("exports of produce including avocados, pork, beef, berries and tequila"),
+            names("exports of avocados, pork, beef, berries and tequila"),
             [
-                ("produce".into(), "07".into()),
                 ("avocados".into(), "080440".into()),
                 ("pork".into(), "0203".into()),
                 ("beef".into(), "0201".into()),
@@ -120,6 +157,17 @@ mod tests {
             ]
         );
         assert!(names("the goiler and cornerstone").is_empty());
+    }
+
+    #[test]
+    fn a_category_before_its_examples_and_industries_are_not_goods() {
+        let found: Vec<String> =
+            names("30 kinds of fruit to Japan, including kiwifruit and apples")
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect();
+        assert_eq!(found, ["kiwifruit", "apples"]);
+        assert!(names("jobs in the steel industry").is_empty());
     }
 
     #[test]

@@ -7,6 +7,9 @@ use super::change::{change, trend};
 use super::clauses::clauses;
 use super::commodities::commodities;
 use super::period::period;
+use super::triggers::{
+    Trigger, agent_rank, choose, names_a_flow, needs_an_object, not_asserted, rank_before, triggers,
+};
 use super::words::{Word, words};
 use crate::api::v1::{
     Commodity, EntityRef, EntityType, MentionKind, MonetaryAmount, Quantity, Statement, TradeFact,
@@ -30,277 +33,6 @@ struct CountryMention {
     description: bool,
 }
 
-/// The trigger of a kind: its word index and the word.
-#[derive(Debug, Clone, Copy)]
-struct Trigger {
-    kind: TradeFactKind,
-    word: usize,
-}
-
-fn starts_with_any(word: &str, stems: &[&str]) -> bool {
-    stems.iter().any(|s| word.starts_with(s))
-}
-
-/// Rank of "largest", "second-biggest", "top", "third largest" before "partner".
-fn rank_before(lower: &[String], partner: usize) -> Option<i32> {
-    let from = partner.saturating_sub(4);
-    let window = &lower[from..partner];
-    let ordinal = |w: &str| match w {
-        "second" | "second-largest" | "second-biggest" | "no.2" => Some(2),
-        "third" | "third-largest" | "third-biggest" | "no.3" => Some(3),
-        "fourth" | "fourth-largest" | "fourth-biggest" => Some(4),
-        "fifth" | "fifth-largest" | "fifth-biggest" => Some(5),
-        _ => None,
-    };
-    if let Some(rank) = window.iter().find_map(|w| ordinal(w)) {
-        return Some(rank);
-    }
-    if let Some(i) = window.iter().position(|w| w == "top") {
-        let n = window.get(i + 1).map(String::as_str);
-        return Some(match n {
-            Some("two") => 2,
-            Some("three") => 3,
-            Some("five") => 5,
-            Some("ten") => 10,
-            _ => 1,
-        });
-    }
-    window
-        .iter()
-        .any(|w| {
-            matches!(
-                w.as_str(),
-                "largest" | "biggest" | "leading" | "main" | "major" | "top" | "no.1" | "first"
-            )
-        })
-        .then_some(1)
-}
-
-fn triggers(lower: &[String]) -> Vec<Trigger> {
-    let has = |pred: &dyn Fn(&str) -> bool| lower.iter().position(|w| pred(w));
-    let mut found = Vec::new();
-    let mut push = |kind, at: Option<usize>| {
-        if let Some(word) = at {
-            found.push(Trigger { kind, word });
-        }
-    };
-    let is_trade = |w: &str| matches!(w, "trade" | "trading" | "commercial");
-    if let Some(p) = has(&|w| matches!(w, "partner" | "partners")) {
-        let trade_before = lower[p.saturating_sub(3)..p].iter().any(|w| is_trade(w));
-        if trade_before && rank_before(lower, p).is_some() {
-            push(TradeFactKind::PartnerRank, Some(p));
-        }
-    }
-    // A balance is a trade balance only when the clause says so: current-account, payments,
-    // capital-account and budget balances are not.
-    let other_balance = lower.windows(2).any(|w| {
-        matches!(
-            (w[0].as_str(), w[1].as_str()),
-            ("current", "account")
-                | ("capital", "account")
-                | ("of", "payments")
-                | ("budget", _)
-                | ("fiscal", _)
-        )
-    }) || lower
-        .iter()
-        .any(|w| matches!(w.as_str(), "budget" | "fiscal" | "payments" | "omissions"));
-    let says_trade = lower.iter().any(|w| {
-        matches!(
-            w.as_str(),
-            "trade" | "merchandise" | "goods" | "exports" | "imports"
-        )
-    });
-    if says_trade && !other_balance {
-        push(
-            TradeFactKind::TradeBalance,
-            has(&|w| matches!(w, "surplus" | "surpluses" | "deficit" | "deficits")),
-        );
-    }
-    push(
-        TradeFactKind::TradeMeasure,
-        has(&|w| {
-            matches!(
-                w,
-                "tariff"
-                    | "tariffs"
-                    | "tariff-free"
-                    | "zero-tariff"
-                    | "quota"
-                    | "quotas"
-                    | "ban"
-                    | "bans"
-                    | "banned"
-                    | "banning"
-                    | "sanction"
-                    | "sanctions"
-                    | "embargo"
-                    | "embargoes"
-                    | "boycott"
-                    | "boycotts"
-                    | "anti-dumping"
-                    | "antidumping"
-                    | "countervailing"
-                    | "levy"
-                    | "levies"
-                    | "duties"
-                    | "protectionism"
-                    | "protectionist"
-                    | "safeguard"
-                    | "safeguards"
-            )
-        }),
-    );
-    let agreement_noun = has(&|w| {
-        matches!(
-            w,
-            "agreement"
-                | "agreements"
-                | "deal"
-                | "deals"
-                | "memorandum"
-                | "mou"
-                | "accord"
-                | "accords"
-                | "pact"
-                | "pacts"
-                | "treaty"
-                | "treaties"
-                | "fta"
-                | "contract"
-                | "contracts"
-        )
-    });
-    let agreement_verb = has(&|w| {
-        starts_with_any(
-            w,
-            &[
-                "sign", "agree", "negotiat", "conclud", "ratif", "reach", "clinch", "seal", "inked",
-            ],
-        )
-    });
-    if agreement_noun.is_some() && agreement_verb.is_some() {
-        push(TradeFactKind::Agreement, agreement_noun);
-    } else if let Some(v) = agreement_verb.filter(|&v| lower[v].starts_with("agree")) {
-        let about_trade = lower.iter().any(|w| is_trade(w) || w == "economic");
-        if about_trade {
-            push(TradeFactKind::Agreement, Some(v));
-        }
-    } else if lower
-        .windows(3)
-        .any(|w| w[0] == "free" && w[1] == "trade" && matches!(w[2].as_str(), "area" | "zone"))
-    {
-        push(TradeFactKind::Agreement, has(&|w| w == "free"));
-    }
-    push(
-        TradeFactKind::Investment,
-        has(&|w| starts_with_any(w, &["invest"]) || w == "fdi"),
-    );
-    let access = lower.windows(2).position(|w| {
-        (w[0] == "registered" && w[1] == "on")
-            || (w[0] == "market" && w[1] == "access")
-            || (w[0] == "access" && w[1] == "to")
-            || (starts_with_any(&w[0], &["enter"])
-                && matches!(w[1].as_str(), "the" | "its" | "their"))
-    });
-    push(TradeFactKind::MarketAccess, access);
-    push(
-        TradeFactKind::Export,
-        has(&|w| {
-            starts_with_any(w, &["export"]) || matches!(w, "shipments" | "shipped" | "supplied")
-        }),
-    );
-    push(
-        TradeFactKind::Import,
-        has(&|w| starts_with_any(w, &["import"]) || matches!(w, "purchases" | "bought")),
-    );
-    let bilateral = lower.iter().enumerate().position(|(i, w)| {
-        is_trade(w)
-            && (lower.get(i + 1).is_some_and(|n| {
-                matches!(
-                    n.as_str(),
-                    "between"
-                        | "volume"
-                        | "ties"
-                        | "relations"
-                        | "cooperation"
-                        | "with"
-                        | "is"
-                        | "has"
-                        | "have"
-                        | "grew"
-                        | "rose"
-                        | "fell"
-                )
-            }) || i > 0
-                && matches!(
-                    lower[i - 1].as_str(),
-                    "bilateral" | "two-way" | "and" | "total"
-                ))
-    });
-    push(TradeFactKind::BilateralTrade, bilateral);
-    found.sort_by_key(|t| t.word);
-    found
-}
-
-/// The kinds a clause asserts, most specific first: one fact per clause, except a clause that
-/// states both an export and an import.
-fn choose(mut found: Vec<Trigger>) -> Vec<Trigger> {
-    const PRIORITY: [TradeFactKind; 9] = [
-        TradeFactKind::PartnerRank,
-        TradeFactKind::TradeBalance,
-        TradeFactKind::TradeMeasure,
-        TradeFactKind::Agreement,
-        TradeFactKind::MarketAccess,
-        TradeFactKind::Investment,
-        TradeFactKind::Export,
-        TradeFactKind::Import,
-        TradeFactKind::BilateralTrade,
-    ];
-    found.sort_by_key(|t| {
-        PRIORITY
-            .iter()
-            .position(|k| *k == t.kind)
-            .unwrap_or(PRIORITY.len())
-    });
-    let Some(first) = found.first().copied() else {
-        return Vec::new();
-    };
-    let flows = [TradeFactKind::Export, TradeFactKind::Import];
-    if flows.contains(&first.kind) {
-        let mut out = vec![first];
-        out.extend(
-            found
-                .iter()
-                .copied()
-                .find(|t| flows.contains(&t.kind) && t.kind != first.kind),
-        );
-        out
-    } else {
-        vec![first]
-    }
-}
-
-fn negated_or_hypothetical(lower: &[String], trigger: usize) -> bool {
-    let from = trigger.saturating_sub(5);
-    lower[from..trigger].iter().any(|w| {
-        matches!(
-            w.as_str(),
-            "not"
-                | "never"
-                | "no"
-                | "cannot"
-                | "won't"
-                | "didn't"
-                | "doesn't"
-                | "if"
-                | "would"
-                | "could"
-                | "might"
-        )
-    })
-}
-
 /// State shared across the clauses of an article.
 #[derive(Default)]
 struct Context {
@@ -308,19 +40,56 @@ struct Context {
     country: Option<EntityRef>,
     /// The last currency named: "from 4.77 billion" keeps it.
     currency: Option<&'static str>,
+    /// The last two countries the text named, latest first: "the two countries".
+    recent: Vec<EntityRef>,
+}
+
+impl Context {
+    /// Remembers the countries a clause names.
+    fn saw(&mut self, clause: &Clause<'_>) {
+        for c in &clause.countries {
+            self.recent.retain(|r| r.entity_id != c.entity.entity_id);
+            self.recent.insert(0, c.entity.clone());
+        }
+        self.recent.truncate(2);
+    }
 }
 
 /// The country an article mentions most: the side of its first clauses that name none
 /// ("The trade surplus rose ..." in a story about Japan).
-fn main_country(entities: &ArticleEntities) -> Option<EntityRef> {
+fn main_country(text: &str, entities: &ArticleEntities) -> Option<EntityRef> {
+    let mut counts = vec![0usize; entities.entities.len()];
+    for m in &entities.mentions {
+        if !unit_of_amount(text, m.bytes.clone())
+            && let Some(n) = counts.get_mut(m.entity)
+        {
+            *n += 1;
+        }
+    }
     let countries = entities
         .entities
         .iter()
         .enumerate()
         .filter(|(_, e)| e.r#type == EntityType::Country as i32 && !e.country_code.is_empty());
     // The first of the most mentioned wins a tie (`max_by_key` keeps the last maximum).
-    let best = countries.rev().max_by_key(|(_, e)| e.mentions.len())?;
+    let best = countries
+        .rev()
+        .max_by_key(|(i, _)| counts.get(*i).copied().unwrap_or_default())?;
     entities.entity_ref(best.0)
+}
+
+/// "4.5 U.S. dollars", "1.25 U.S. dlrs": a country named only as the unit of an amount says
+/// nothing about what the article is about ("the Canadian dollar" does).
+fn unit_of_amount(text: &str, mention: Range<usize>) -> bool {
+    let after = text.get(mention.end..).unwrap_or_default().trim_start();
+    let after = after[..crate::extract::offsets::prefix_end(after, 8)].to_ascii_lowercase();
+    let before = text.get(..mention.start).unwrap_or_default().trim_end();
+    let number_before = before
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_digit() || c == '-');
+    number_before
+        && (after.starts_with("dollar") || after.starts_with("dlr") || after.starts_with("dlrs"))
 }
 
 /// Most entity mentions read from one clause.
@@ -378,6 +147,74 @@ impl Clause<'_> {
     }
 }
 
+impl Clause<'_> {
+    /// The measure at `at` is aimed at another economy by its nature: retaliation, sanctions.
+    /// (A boycott or an embargo must name its object: a boycott of a vote is none.)
+    fn aims_at_someone(&self, at: usize) -> bool {
+        self.lower
+            .get(at)
+            .is_some_and(|w| w.starts_with("retaliat") || w.starts_with("sanction"))
+    }
+
+    /// "the two countries", "both sides": the clause speaks of the last two economies named.
+    fn names_a_pair(&self) -> bool {
+        self.lower.windows(2).any(|w| {
+            matches!(w[0].as_str(), "two" | "both")
+                && matches!(
+                    w[1].as_str(),
+                    "countries" | "nations" | "sides" | "economies" | "governments"
+                )
+        })
+    }
+
+    /// The clause's only country is the other side of a fact of `kind`: trade "with
+    /// Kenya", investment "in Ghana", a market opened "to foreign chips".
+    fn introduced_partner(&self, kind: TradeFactKind) -> bool {
+        let prepositions: &[&str] = if kind == TradeFactKind::BilateralTrade {
+            &["with", "between"]
+        } else {
+            &["with", "in", "into", "to"]
+        };
+        self.countries.first().is_some_and(|c| {
+            self.lower[c.word.saturating_sub(2)..c.word]
+                .iter()
+                .any(|w| prepositions.contains(&w.as_str()))
+        })
+    }
+
+    /// "in Japan's favour", "in favor of China": the country a balance favours.
+    fn favoured(&self) -> Option<&CountryMention> {
+        let at = self
+            .lower
+            .iter()
+            .position(|w| matches!(w.as_str(), "favour" | "favor"))?;
+        self.countries.iter().find(|c| {
+            (c.possessive && c.word < at && at - c.word <= 2)
+                || (self.lower.get(at + 1).is_some_and(|w| w == "of")
+                    && c.word > at
+                    && c.word - at <= 3)
+        })
+    }
+
+    /// The country that modifies the noun at `at` directly, with no preposition between:
+    /// "Korea's beef import ban", "EU tariffs".
+    fn modifier_of(&self, at: usize) -> Option<&CountryMention> {
+        let c = self
+            .countries
+            .iter()
+            .rev()
+            .find(|c| c.word < at && at - c.word <= 3)?;
+        let between = self.lower.get(c.word + 1..at).unwrap_or_default();
+        let linked = between.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "against" | "on" | "from" | "with" | "to" | "by" | "of" | "for" | "in" | ","
+            ) || w.ends_with("ed")
+        });
+        (!linked).then_some(c)
+    }
+}
+
 impl<'t> Clause<'t> {
     /// Reads the clause `text[bytes]` and the entities it names.
     fn new(text: &'t str, bytes: Range<usize>, entities: &ArticleEntities) -> Self {
@@ -392,10 +229,12 @@ impl<'t> Clause<'t> {
             parties: Vec::new(),
         };
         // A real clause names a handful of entities; the cap keeps pathological text linear.
-        for mention in entities
-            .mentions_in(clause.bytes.clone())
-            .take(MAX_MENTIONS_PER_CLAUSE)
-        {
+        // "... with the U.S.": the clause lost the abbreviation's last dot to the full stop.
+        let mut reach = clause.bytes.clone();
+        if text.get(reach.end..).is_some_and(|r| r.starts_with('.')) {
+            reach.end += 1;
+        }
+        for mention in entities.mentions_in(reach).take(MAX_MENTIONS_PER_CLAUSE) {
             let Some(entity) = entities.entity_ref(mention.entity) else {
                 continue;
             };
@@ -435,10 +274,26 @@ impl<'t> Clause<'t> {
                 EntityType::try_from(entity.r#type),
                 Ok(EntityType::Organization | EntityType::Location)
             ) {
+                if entity.r#type == EntityType::Organization as i32 {
+                    clause.blank_name(mention.bytes.clone());
+                }
                 clause.parties.push(entity);
+            } else if entity.r#type == EntityType::Person as i32 {
+                // A person called "Ban" is no ban.
+                clause.blank_name(mention.bytes.clone());
             }
         }
         clause
+    }
+
+    /// Blanks the words of an organization's or a person's name, so that they trigger nothing
+    /// ("the World Trade Organization", "a development investment bank").
+    fn blank_name(&mut self, bytes: Range<usize>) {
+        let first = self.word_at(bytes.start);
+        let end = self.words.partition_point(|w| w.bytes.start < bytes.end);
+        for w in self.lower.iter_mut().take(end).skip(first) {
+            w.clear();
+        }
     }
 }
 
@@ -503,17 +358,29 @@ fn sides(kind: TradeFactKind, at: usize, clause: &Clause<'_>, context: &Context)
             (exporter, subject, None, None, Vec::new())
         }
         TradeFactKind::PartnerRank => {
+            // "Peru's largest trade partner", "the largest trade partner of Peru".
             let reporter = clause
                 .countries
                 .iter()
                 .find(|c| c.possessive)
+                .or_else(|| clause.country_after(at, &["of"]))
                 .map(|c| c.entity.clone());
             let partner = other(&reporter);
             (None, None, reporter, partner, Vec::new())
         }
+        TradeFactKind::TradeBalance if clause.favoured().is_some() => {
+            let reporter = clause.favoured().map(|c| c.entity.clone());
+            let partner = other(&reporter).or_else(|| {
+                context
+                    .country
+                    .clone()
+                    .filter(|c| reporter.as_ref().is_none_or(|r| r.entity_id != c.entity_id))
+            });
+            (None, None, reporter, partner, Vec::new())
+        }
         TradeFactKind::TradeBalance => {
             let partner = clause
-                .country_after(at, &["with", "against", "vis-a-vis"])
+                .country_after(at, &["with", "against", "vis-a-vis", "than"])
                 .map(|c| c.entity.clone());
             let reporter = clause
                 .countries
@@ -525,20 +392,60 @@ fn sides(kind: TradeFactKind, at: usize, clause: &Clause<'_>, context: &Context)
                 })
                 .map(|c| c.entity.clone())
                 .or_else(|| context.country.clone());
+            // "the imbalance in trade between the two economies".
+            let partner = partner.or_else(|| {
+                clause
+                    .names_a_pair()
+                    .then(|| {
+                        context
+                            .recent
+                            .iter()
+                            .find(|c| reporter.as_ref().is_none_or(|r| r.entity_id != c.entity_id))
+                    })
+                    .flatten()
+                    .cloned()
+            });
             (None, None, reporter, partner, Vec::new())
         }
         TradeFactKind::TradeMeasure => {
+            let reporter = clause.modifier_of(at).map(|c| c.entity.clone()).or(subject);
             let partner = clause
-                .country_after(
-                    at.saturating_sub(3),
-                    &["against", "on", "from", "with", "to"],
-                )
+                .countries
+                .iter()
+                .find(|c| {
+                    c.word + 3 >= at
+                        && clause.lower[c.word.saturating_sub(3)..c.word]
+                            .iter()
+                            .any(|w| {
+                                matches!(
+                                    w.as_str(),
+                                    "against" | "on" | "from" | "with" | "to" | "of"
+                                )
+                            })
+                })
                 .map(|c| c.entity.clone())
-                .filter(|p| subject.as_ref().is_none_or(|s| s.entity_id != p.entity_id));
-            (None, None, subject, partner, organizations())
+                .filter(|p| reporter.as_ref().is_none_or(|r| r.entity_id != p.entity_id));
+            // Retaliation and sanctions have a target: the other economy of the story.
+            let partner = partner.or_else(|| {
+                clause
+                    .aims_at_someone(at)
+                    .then(|| {
+                        context
+                            .recent
+                            .iter()
+                            .find(|c| reporter.as_ref().is_none_or(|r| r.entity_id != c.entity_id))
+                    })
+                    .flatten()
+                    .cloned()
+            });
+            (None, None, reporter, partner, organizations())
         }
         TradeFactKind::Agreement => {
             let mut parties = all_countries();
+            if clause.names_a_pair() && parties.len() < 2 {
+                parties.extend(context.recent.iter().cloned());
+                parties = dedup_refs(parties);
+            }
             parties.extend(organizations());
             (None, None, None, None, parties)
         }
@@ -546,7 +453,26 @@ fn sides(kind: TradeFactKind, at: usize, clause: &Clause<'_>, context: &Context)
             let mut countries = all_countries();
             if countries.is_empty() {
                 countries.extend(context.country.clone());
+            } else if countries.len() == 1
+                && clause.parties.is_empty()
+                && clause.introduced_partner(kind)
+            {
+                // "two-way trade with Kenya": the other side is the last other economy
+                // the text named, else the one it is about ("between India and Africa" names
+                // its other side, a region).
+                let named = countries[0].entity_id.clone();
+                let other = context
+                    .recent
+                    .iter()
+                    .find(|c| c.entity_id != named)
+                    .cloned()
+                    .or_else(|| context.country.clone());
+                countries.extend(other);
             }
+            if clause.names_a_pair() {
+                countries.extend(context.recent.iter().cloned());
+            }
+            let countries = dedup_refs(countries);
             let reporter = countries.first().cloned();
             let partner = countries.get(1).cloned();
             (None, None, reporter, partner, organizations())
@@ -644,30 +570,181 @@ pub fn extract(
     statements: &[Statement],
 ) -> Vec<TradeFact> {
     let mut context = Context {
-        country: main_country(entities),
+        country: main_country(text, entities),
         ..Context::default()
     };
     let mut facts = Vec::new();
     for sentence in sentences {
         for bytes in clauses(text, sentence.bytes.clone()) {
             let clause = Clause::new(text, bytes, entities);
-            for trigger in choose(triggers(&clause.lower)) {
-                let threat = clause.lower.iter().any(|w| w.starts_with("threat"));
-                if negated_or_hypothetical(&clause.lower, trigger.word)
-                    && !(trigger.kind == TradeFactKind::TradeMeasure && threat)
-                {
-                    continue;
-                }
-                if let Some(fact) = build(&clause, trigger, &mut context, offsets, statements) {
-                    facts.push(fact);
-                }
-            }
+            facts.extend(read_clause(&clause, &mut context, offsets, statements));
+            context.saw(&clause);
         }
     }
     for (n, fact) in facts.iter_mut().enumerate() {
         fact.trade_fact_id = format!("t{}", n + 1);
     }
     facts
+}
+
+/// The facts of the first reading of a clause that yields any.
+fn read_clause(
+    clause: &Clause<'_>,
+    context: &mut Context,
+    offsets: &CharOffsets<'_>,
+    statements: &[Statement],
+) -> Vec<TradeFact> {
+    for reading in choose(triggers(&clause.lower)) {
+        let mut out = Vec::new();
+        for trigger in reading {
+            if not_asserted(&clause.lower, trigger.word, trigger.kind) {
+                continue;
+            }
+            if let Some(fact) = build(clause, trigger, context, offsets, statements) {
+                if trigger.kind == TradeFactKind::TradeMeasure {
+                    let copies = more_targets(clause, &fact);
+                    out.push(fact);
+                    out.extend(copies);
+                } else {
+                    let items = per_item(clause, &fact, offsets);
+                    if items.is_empty() {
+                        out.push(fact);
+                    } else {
+                        out.extend(items);
+                    }
+                }
+            }
+        }
+        if !out.is_empty() {
+            return out;
+        }
+    }
+    Vec::new()
+}
+
+/// "imported 3 million tonnes of wheat, 1 million tonnes of maize and 0.2 million tonnes of
+/// barley": one flow per counted item, each with its quantity and goods. Empty unless the
+/// clause lists two or more quantities of different goods.
+fn per_item(clause: &Clause<'_>, fact: &TradeFact, offsets: &CharOffsets<'_>) -> Vec<TradeFact> {
+    let flow =
+        fact.kind == TradeFactKind::Export as i32 || fact.kind == TradeFactKind::Import as i32;
+    if !flow {
+        return Vec::new();
+    }
+    let amounts = money(&clause.words, &[], None);
+    let counted = quantities(&clause.words, &amounts);
+    if counted.len() < 2 {
+        return Vec::new();
+    }
+    let char_at = |word: usize| {
+        clause.words.get(word).map_or(i32::MAX, |w| {
+            offsets.span(w.bytes.start, w.bytes.start).to_api().start
+        })
+    };
+    let mut out: Vec<TradeFact> = Vec::new();
+    for (k, q) in counted.iter().enumerate() {
+        let from = char_at(q.words.start);
+        let to = counted
+            .get(k + 1)
+            .map_or(i32::MAX, |n| char_at(n.words.start));
+        let goods: Vec<Commodity> = fact
+            .commodities
+            .iter()
+            .filter(|c| c.span.is_some_and(|s| from <= s.start && s.start < to))
+            .cloned()
+            .collect();
+        let Some(first) = goods.first() else {
+            return Vec::new();
+        };
+        if out
+            .iter()
+            .any(|f| f.commodities.first().is_some_and(|c| c.name == first.name))
+        {
+            return Vec::new();
+        }
+        let bytes = clause.words.get(q.words.start).map(|w| w.bytes.start);
+        let end = q
+            .words
+            .end
+            .checked_sub(1)
+            .and_then(|e| clause.words.get(e))
+            .map(|w| w.bytes.end);
+        let (Some(start), Some(end)) = (bytes, end) else {
+            return Vec::new();
+        };
+        // The item's own words: from the clause start (first item) to the next item.
+        let piece_start = if k == 0 { clause.bytes.start } else { start };
+        let piece_end = counted
+            .get(k + 1)
+            .and_then(|n| clause.words.get(n.words.start))
+            .map_or(clause.bytes.end, |w| w.bytes.start);
+        let piece = clause.text.get(piece_start..piece_end).unwrap_or_default();
+        let trimmed = piece.trim_end().trim_end_matches([',', ';']).trim_end();
+        let trimmed = trimmed
+            .strip_suffix(" and")
+            .unwrap_or(trimmed)
+            .trim_end_matches(',');
+        let evidence_end = piece_start + trimmed.len();
+        out.push(TradeFact {
+            evidence: trimmed.to_owned(),
+            evidence_span: Some(offsets.span(piece_start, evidence_end).to_api()),
+            commodities: goods,
+            quantity: Some(Quantity {
+                amount: q.amount.value,
+                unit: q.unit.clone(),
+                qualifier: q.amount.qualifier as i32,
+                text: clause.text.get(start..end).unwrap_or_default().to_owned(),
+                span: Some(offsets.span(start, end).to_api()),
+            }),
+            ..fact.clone()
+        });
+    }
+    out
+}
+
+/// "sanctions against Iran and Syria": one measure per target; the copies of
+/// `fact` for the countries conjoined to its partner.
+fn more_targets(clause: &Clause<'_>, fact: &TradeFact) -> Vec<TradeFact> {
+    let Some(partner) = fact.partner.as_ref() else {
+        return Vec::new();
+    };
+    let Some(first) = clause
+        .countries
+        .iter()
+        .position(|c| c.entity.entity_id == partner.entity_id)
+    else {
+        return Vec::new();
+    };
+    let mut out: Vec<TradeFact> = Vec::new();
+    let mut last = clause.countries[first].word;
+    for c in clause.countries.iter().skip(first + 1) {
+        let joined = c.word > last
+            && c.word - last <= 4
+            && clause.lower[last + 1..c.word]
+                .iter()
+                .any(|w| w == "and" || w == ",");
+        if !joined {
+            break;
+        }
+        last = c.word;
+        let seen = c.entity.entity_id == partner.entity_id
+            || fact
+                .reporter
+                .as_ref()
+                .is_some_and(|r| r.entity_id == c.entity.entity_id)
+            || out.iter().any(|f| {
+                f.partner
+                    .as_ref()
+                    .is_some_and(|p| p.entity_id == c.entity.entity_id)
+            });
+        if !seen {
+            out.push(TradeFact {
+                partner: Some(c.entity.clone()),
+                ..fact.clone()
+            });
+        }
+    }
+    out
 }
 
 fn build(
@@ -729,7 +806,13 @@ fn build(
                 span: Some(span),
             })
         });
-    let goods: Vec<Commodity> = commodities(clause.text, clause.bytes.clone())
+    // "the biggest coffee exporter": a ranked agent's goods are the words right before it.
+    let noun = clause.words.get(trigger.word);
+    let goods_bytes = match (clause.words.get(trigger.word.saturating_sub(3)), noun) {
+        (Some(first), Some(noun)) if trigger.agent => first.bytes.start..noun.bytes.end,
+        _ => clause.bytes.clone(),
+    };
+    let goods: Vec<Commodity> = commodities(clause.text, goods_bytes)
         .into_iter()
         .map(|c| Commodity {
             span: Some(offsets.span(c.bytes.start, c.bytes.end).to_api()),
@@ -748,16 +831,11 @@ fn build(
         .unwrap_or_default();
     let rank = if trigger.kind == TradeFactKind::PartnerRank {
         rank_before(&clause.lower, trigger.word).unwrap_or(1)
+    } else if trigger.agent {
+        agent_rank(&clause.lower, trigger.word)
     } else {
         0
     };
-    let about = reporter
-        .clone()
-        .or_else(|| exporter.clone())
-        .or_else(|| importer.clone());
-    if about.is_some() {
-        context.country = about;
-    }
     let trend = trend(&clause.words);
     let change = change(&clause.words);
     // A flow, an investment or bilateral trade is a fact only with some substance: an amount,
@@ -782,6 +860,42 @@ fn build(
         || two_sides;
     if needs_substance && !substance {
         return None;
+    }
+    // Investment and market access are cross-border: two economies.
+    let cross_border = matches!(
+        trigger.kind,
+        TradeFactKind::Investment | TradeFactKind::MarketAccess
+    );
+    let two_countries = match (&reporter, &partner) {
+        (Some(r), Some(p)) => r.entity_id != p.entity_id,
+        _ => false,
+    };
+    let firm_abroad = trigger.kind == TradeFactKind::MarketAccess
+        && (reporter.is_some() || partner.is_some())
+        && !parties.is_empty();
+    if cross_border && !two_countries && !firm_abroad {
+        return None;
+    }
+    if trigger.kind == TradeFactKind::PartnerRank && !two_countries {
+        return None;
+    }
+    let bare_measure = trigger.kind == TradeFactKind::TradeMeasure
+        && clause
+            .lower
+            .get(trigger.word)
+            .is_some_and(|w| needs_an_object(w))
+        && partner.is_none()
+        && goods.is_empty()
+        && !names_a_flow(&clause.lower);
+    if bare_measure {
+        return None;
+    }
+    let about = reporter
+        .clone()
+        .or_else(|| exporter.clone())
+        .or_else(|| importer.clone());
+    if about.is_some() {
+        context.country = about;
     }
     Some(TradeFact {
         kind: trigger.kind as i32,
@@ -911,6 +1025,17 @@ mod tests {
             ],
         );
         assert_eq!(f[0].rank, 2);
+        let f = facts(
+            "Chile is the third largest trade partner of Peru.",
+            &[
+                ("Chile", COUNTRY, "CL", NAME),
+                ("Peru", COUNTRY, "PE", NAME),
+            ],
+        );
+        assert_eq!(
+            (code(&f[0].reporter), code(&f[0].partner), f[0].rank),
+            ("PE", "CL", 3)
+        );
     }
 
     #[test]
@@ -1051,7 +1176,11 @@ mod tests {
             (20.0, "kinds of fruit", Qualifier::MoreThan as i32)
         );
         let names: Vec<&str> = f[0].commodities.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(names, ["fruit", "avocados", "grapes"]);
+        assert_eq!(
+            names,
+            ["avocados", "grapes"],
+            "the category stands for its examples"
+        );
     }
 
     #[test]
@@ -1067,6 +1196,97 @@ mod tests {
             "KR",
             "the country the article is about"
         );
+    }
+
+    #[test]
+    fn a_list_of_counted_goods_is_one_flow_each() {
+        let names = [("Chile", COUNTRY, "CL", NAME)];
+        let f = facts(
+            "Chile imported 2.1 million tons of wheat, up 3 percent, and 400,000 tons of sugar.",
+            &names,
+        );
+        let items: Vec<(f64, &str)> = f
+            .iter()
+            .map(|f| {
+                (
+                    f.quantity.as_ref().map_or(0.0, |q| q.amount),
+                    f.commodities.first().map_or("", |c| c.name.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(items, [(2.1e6, "wheat"), (4e5, "sugar")]);
+        assert!(f.iter().all(|f| code(&f.importer) == "CL"));
+    }
+
+    #[test]
+    fn ranked_exporters_measures_on_two_targets_and_balances_in_favour() {
+        let names = [
+            ("Norway", COUNTRY, "NO", NAME),
+            ("Angola", COUNTRY, "AO", NAME),
+            ("Namibia", COUNTRY, "NA", NAME),
+            ("Chile", COUNTRY, "CL", NAME),
+        ];
+        let f = facts(
+            "Norway is the largest fish exporter and second largest oil exporter.",
+            &names,
+        );
+        let ranks: Vec<(i32, i32)> = f.iter().map(|f| (f.kind, f.rank)).collect();
+        let export = TradeFactKind::Export as i32;
+        assert_eq!(ranks, [(export, 1), (export, 2)]);
+        let f = facts(
+            "Norway imposed a trade ban against Angola and Namibia.",
+            &names,
+        );
+        let targets: Vec<&str> = f.iter().map(|f| code(&f.partner)).collect();
+        assert_eq!(targets, ["AO", "NA"]);
+        let f = facts("Trade with Chile is lopsided in Norway's favour.", &names);
+        assert_eq!(f[0].kind, TradeFactKind::TradeBalance as i32);
+        assert_eq!((code(&f[0].reporter), code(&f[0].partner)), ("NO", "CL"));
+    }
+
+    #[test]
+    fn bans_bear_on_goods_and_ranks_need_two_economies() {
+        let names = [("Chile", COUNTRY, "CL", NAME)];
+        assert!(facts("Chile banned the militant group last year.", &names).is_empty());
+        assert_eq!(facts("Chile banned imports of poultry.", &names).len(), 1);
+        assert!(facts("Chile's major trading partners were hit.", &names).is_empty());
+        let names = [
+            ("Chile", COUNTRY, "CL", NAME),
+            ("Peru", COUNTRY, "PE", NAME),
+        ];
+        let f = facts(
+            "Peru and Chile met. A boycott of the vote by opposition lawmakers delayed the budget in Chile.",
+            &names,
+        );
+        assert!(f.is_empty(), "{f:?}");
+    }
+
+    #[test]
+    fn person_names_trigger_nothing() {
+        let names = [
+            ("Japan", COUNTRY, "JP", NAME),
+            ("Ban Jae-ho", EntityType::Person, "ban", NAME),
+        ];
+        let f = facts("Ban Jae-ho spoke about rice imports in Japan.", &names);
+        assert!(
+            f.iter()
+                .all(|f| f.kind != TradeFactKind::TradeMeasure as i32),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn organization_names_trigger_nothing() {
+        let names = [
+            ("Chile", COUNTRY, "CL", NAME),
+            (
+                "World Trade Organization",
+                EntityType::Organization,
+                "wto",
+                NAME,
+            ),
+        ];
+        assert!(facts("Chile joined the World Trade Organization in 1995.", &names).is_empty());
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod clauses;
 pub mod commodities;
 pub mod facts;
 pub mod period;
+pub mod triggers;
 pub mod words;
 
 pub use facts::extract;
