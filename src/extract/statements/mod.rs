@@ -285,6 +285,7 @@ impl Extractor<'_, '_> {
                 && let Who::Phrase(p) = &self.cands[before].who
                 && p.np.len() == 1
                 && PRONOUNS.contains(self.lower(p.np.start))
+                && self.lower(p.np.start) != "who"
             {
                 let np_start = p.np.start;
                 let cue_byte = self.toks[cue.tokens.start].bytes.start;
@@ -634,7 +635,8 @@ impl Extractor<'_, '_> {
             if !self.complement_ok(from, sent_end, form) {
                 return;
             }
-            self.push_content(cue.tokens.clone(), who, from..sent_end, 0.7);
+            let end = self.complement_end(from, sent_end, form);
+            self.push_content(cue.tokens.clone(), who, from..end, 0.7);
             return;
         }
 
@@ -649,21 +651,59 @@ impl Extractor<'_, '_> {
         {
             left = self.appositive_before(range.start, comma);
         }
+        // "X, who ..., said" / "X -- who ... -- told".
+        if left.is_none()
+            && let Some(sep) = prev.filter(|&p| self.is_separator(p))
+        {
+            left = self.relative_before(range.start, sep);
+        }
+        // "X, who said ...": the relative pronoun stands for X.
+        let relative = left.is_none() && self.relative_pronoun(range.start, k);
+        if relative {
+            left = Some(Phrase {
+                np: k - 1..k,
+                appositive: None,
+            });
+        }
         let boundary = left
             .as_ref()
             .map_or(k, |p| p.np.start)
             .checked_sub(1)
             .filter(|&b| b >= range.start);
         if let Some(phrase) = left {
+            let after_cue = self.after_listener(cue.tokens.end, sent_end, form);
+            // "A, X said, B": the content is both sides of the cue.
+            if !relative
+                && let Some(b) = boundary
+                && self.is(b, ",")
+                && self.quotes.closed_at(b).is_none()
+                && !(b > range.start && self.quotes.closed_at(b - 1).is_some())
+                && let Some(rest) = self.parenthetical_rest(after_cue, sent_end)
+            {
+                self.push_around(
+                    cue.tokens.clone(),
+                    Who::Phrase(phrase),
+                    range.start..b,
+                    rest,
+                );
+                return;
+            }
             // "..., X said." / "\"...,\" X said."
-            if let Some(b) = boundary
-                && self.adjuncts_only(
-                    self.after_listener(cue.tokens.end, sent_end, form),
-                    sent_end,
-                )
+            if !relative
+                && let Some(b) = boundary
+                && self.adjuncts_only(after_cue, sent_end)
                 && let Some(content) = self.content_before(range, b)
             {
                 self.push_before(cue.tokens.clone(), Who::Phrase(phrase), content, b);
+                return;
+            }
+            // "\"...?\" X asked.": the quote closed the sentence before.
+            if !relative
+                && boundary.is_none()
+                && self.adjuncts_only(after_cue, sent_end)
+                && let Some(part) = self.quote_closing_before(range.start)
+            {
+                self.push_quote(cue.tokens.clone(), Who::Phrase(phrase), part, 0.8);
                 return;
             }
             if boundary.is_some_and(|b| self.quotes.closed_at(b).is_some()) {
@@ -680,10 +720,28 @@ impl Extractor<'_, '_> {
             if !self.complement_ok(from, sent_end, form) {
                 return;
             }
-            self.push_content(cue.tokens.clone(), Who::Phrase(phrase), from..sent_end, 0.8);
+            let mut end = self.complement_end(from, sent_end, form);
+            if relative {
+                // The relative clause ends at its closing comma or dash.
+                end = (from..end).find(|&p| self.is_separator(p)).unwrap_or(end);
+            }
+            self.push_content(cue.tokens.clone(), Who::Phrase(phrase), from..end, 0.8);
             return;
         }
 
+        // "\"...?\" asked X.": the quote closed the sentence before.
+        if prev.is_none()
+            && let Some(part) = self.quote_closing_before(range.start)
+            && let Some(np) = phrase::right_np(self.toks, cue.tokens.end, sent_end)
+            && self.adjuncts_only(np.end, sent_end)
+        {
+            let who = Who::Phrase(Phrase {
+                np,
+                appositive: None,
+            });
+            self.push_quote(cue.tokens.clone(), who, part, 0.8);
+            return;
+        }
         // "..., said X." / "\"...,\" said X."
         if (prev_is_comma || prev_closes)
             && let Some(np) = phrase::right_np(self.toks, cue.tokens.end, sent_end)
@@ -705,6 +763,137 @@ impl Extractor<'_, '_> {
                 self.push_before(cue.tokens.clone(), who, content, b);
             }
         }
+    }
+
+    /// Whether token `i` is a comma or a dash that can close a relative clause or an appositive.
+    fn is_separator(&self, i: usize) -> bool {
+        self.toks
+            .get(i)
+            .is_some_and(|t| matches!(t.text, "," | "--" | "—" | "–") && !self.quotes.quoted(i))
+    }
+
+    /// A subject followed by a relative clause that ends at `sep`: "Ortiz, who runs the port,
+    /// said". Looks back a bounded number of tokens for ", who".
+    fn relative_before(&self, floor: usize, sep: usize) -> Option<Phrase> {
+        let limit = sep.saturating_sub(32).max(floor);
+        let who = (limit + 1..sep)
+            .rev()
+            .find(|&w| matches!(self.lower(w), "who" | "whose") && self.is_separator(w - 1))?;
+        // The clause must not hold a statement boundary of its own.
+        if (who..sep).any(|p| matches!(self.toks[p].text, ";" | ":" | "(" | ")")) {
+            return None;
+        }
+        let np = phrase::left_np(self.toks, floor, who - 1)?;
+        let head = &self.toks[np.end - 1];
+        let named = head.text.chars().next().is_some_and(char::is_uppercase)
+            || lexicon::ROLE_WORDS.contains(head.lower.as_str());
+        (named && !PRONOUNS.contains(head.lower.as_str())).then_some(Phrase {
+            np,
+            appositive: None,
+        })
+    }
+
+    /// Whether the cue at token `cue` follows ", who": a relative clause whose speaker is the
+    /// phrase before the comma.
+    fn relative_pronoun(&self, floor: usize, cue: usize) -> bool {
+        cue >= floor + 3
+            && self.lower(cue - 1) == "who"
+            && self.is_separator(cue - 2)
+            && phrase::left_np(self.toks, floor, cue - 2).is_some()
+    }
+
+    /// The quote part that closes right before token `start` (the sentence before ended
+    /// inside it), in the same paragraph and not yet taken.
+    fn quote_closing_before(&self, start: usize) -> Option<usize> {
+        let last = start.checked_sub(1)?;
+        if self.toks.get(start).is_none_or(|t| t.paragraph_start) {
+            return None;
+        }
+        let part = self.quotes.closed_at(last)?;
+        (!self.consumed[part]).then_some(part)
+    }
+
+    /// After a cue that closes a parenthetical ("A, X said, B"): the tokens of B, when a
+    /// comma follows the cue (past short adjuncts) and a clause of its own follows the comma.
+    fn parenthetical_rest(&self, from: usize, end: usize) -> Option<Range<usize>> {
+        let limit = (from + 6).min(end);
+        let comma = (from..limit).find(|&p| self.is(p, ","))?;
+        if comma > from && !ADJUNCT_STARTS.contains(self.lower(from)) {
+            return None;
+        }
+        if (from..comma).any(|p| self.lower(p) == "that" || self.quotes.quoted(p)) {
+            return None;
+        }
+        let rest = comma + 1..end;
+        let first = self.toks.get(rest.start)?;
+        // "..., X said, adding ..." is a cue of its own.
+        let participle = first.lower.ends_with("ing") && first.is_word();
+        if participle || first.is_speech_verb() || self.word_count(&rest) < 3 {
+            return None;
+        }
+        // "..., X said, citing ...", "..., X said, according to ...": not a clause.
+        if matches!(
+            first.lower.as_str(),
+            "according" | "as" | "in" | "on" | "at"
+        ) {
+            return None;
+        }
+        Some(rest)
+    }
+
+    /// Adds a statement whose content lies on both sides of its cue: "A, X said, B".
+    fn push_around(
+        &mut self,
+        cue: Range<usize>,
+        who: Who,
+        before: Range<usize>,
+        after: Range<usize>,
+    ) {
+        let n = self.cands.len();
+        self.push_content(cue, who, after, 0.8);
+        if self.cands.len() != n + 1 {
+            return;
+        }
+        let mut before = before;
+        while before.start < before.end
+            && self.toks[before.start].is_punct()
+            && self.quotes.opened_at(before.start).is_none()
+        {
+            before.start += 1;
+        }
+        while before.end > before.start
+            && self.toks[before.end - 1].is_punct()
+            && self.quotes.closed_at(before.end - 1).is_none()
+        {
+            before.end -= 1;
+        }
+        if before.start >= before.end {
+            return;
+        }
+        let quoted = before.clone().any(|i| self.quotes.opened_at(i).is_some());
+        for i in before.clone() {
+            if let Some(part) = self.quotes.opened_at(i) {
+                self.consumed[part] = true;
+            }
+        }
+        let bytes = self.toks[before.start].bytes.start..self.toks[before.end - 1].bytes.end;
+        let cand = &mut self.cands[n];
+        if quoted || cand.kind != StatementKind::Indirect {
+            cand.kind = StatementKind::Mixed;
+        }
+        cand.pieces.insert(0, clip(self.text, bytes));
+    }
+
+    /// Where the content of a cue ends: at the first comma or semicolon for a speech act whose
+    /// complement is a noun phrase or an infinitive ("pledged to cut taxes, after ..."), else at
+    /// the sentence end.
+    fn complement_end(&self, from: usize, end: usize, form: Option<VerbForm>) -> usize {
+        if !form.is_some_and(|f| f.class == VerbClass::Act) {
+            return end;
+        }
+        (from..end)
+            .find(|&p| matches!(self.toks[p].text, "," | ";") && !self.quotes.quoted(p))
+            .unwrap_or(end)
     }
 
     /// After "told" (and the like), past the listener: "told Reuters", "told a news conference".
@@ -1145,6 +1334,16 @@ fn speaker(
     let first = &toks[phrase.np.start];
     let last = &toks[phrase.np.end - 1];
     let span = first.bytes.start..last.bytes.end;
+    // "X, who said ...": the speaker is X, mentioned here by "who".
+    if let Some(np) = relative_antecedent(toks, phrase) {
+        let antecedent = Phrase {
+            np,
+            appositive: None,
+        };
+        let mut s = speaker(text, toks, &antecedent, entities, history, names);
+        s.span = span;
+        return s;
+    }
     let parts = phrase::split(text, toks, phrase);
     let pronoun = phrase.np.len() == 1 && PRONOUNS.contains(first.lower.as_str());
     let form = if pronoun {
@@ -1160,7 +1359,8 @@ fn speaker(
         let plural = last.lower.ends_with('s') && !last.lower.ends_with("ss");
         Form::Description { words, plural }
     };
-    if let Some(r) = phrase::resolve(entities, span.clone()) {
+    let head = &toks[phrase::head(toks, &phrase.np)];
+    if let Some(r) = phrase::resolve(entities, span.clone(), (&head.bytes, &head.lower)) {
         return Speaker {
             speaker: r.speaker,
             role: parts.role,
@@ -1224,6 +1424,24 @@ fn speaker(
         form,
         penalty: 0.1,
     }
+}
+
+/// The phrase a relative "who" stands for: the noun phrase before the comma or dash that
+/// opens the clause ("Ortiz, who said ...").
+fn relative_antecedent(toks: &[Tok<'_>], phrase: &Phrase) -> Option<Range<usize>> {
+    let who = phrase.np.start;
+    if phrase.np.len() != 1 || toks.get(who)?.lower != "who" {
+        return None;
+    }
+    let sep = who.checked_sub(1)?;
+    if !matches!(toks.get(sep)?.text, "," | "--" | "—" | "–") {
+        return None;
+    }
+    let sentence = toks[who].sentence;
+    let floor = (sep.saturating_sub(phrase::MAX_PHRASE)..sep)
+        .find(|&i| toks[i].sentence == sentence)
+        .unwrap_or(sep);
+    phrase::left_np(toks, floor, sep)
 }
 
 impl Speaker {

@@ -15,7 +15,7 @@ use crate::api::v1::{EntityRef, EntityType, MentionKind, SpeakerResolution};
 use crate::extract::entities::ArticleEntities;
 
 /// Longest speaker phrase, in tokens.
-const MAX_PHRASE: usize = 12;
+pub const MAX_PHRASE: usize = 12;
 /// Longest appositive, in tokens.
 const MAX_APPOSITIVE: usize = 16;
 
@@ -320,12 +320,45 @@ fn type_rank(t: i32) -> Option<usize> {
     }
 }
 
-/// Resolves the phrase at `bytes` through the article's mentions: a name or alias of a person,
-/// then of an organization, then of a country; else a pronoun or description linked to an
-/// entity. `None` when no mention inside the phrase resolves.
-pub fn resolve(entities: &ArticleEntities, bytes: Range<usize>) -> Option<Resolved> {
+/// The head of a noun phrase: its last word before a preposition that opens a complement
+/// ("a spokesman for the ministry" -> "spokesman").
+pub fn head(toks: &[Tok<'_>], np: &Range<usize>) -> usize {
+    (np.start + 1..np.end)
+        .find(|&k| {
+            toks.get(k)
+                .is_some_and(|t| NP_PREPOSITIONS.contains(t.lower.as_str()) || t.lower == "to")
+        })
+        .map_or(np.end, |k| k)
+        .saturating_sub(1)
+        .max(np.start)
+}
+
+/// Whether a phrase with this head word speaks for the country or body named in it ("the
+/// Chinese government", "U.S. authorities"), so that the phrase resolves to that entity.
+fn speaks_for_named(head: &str) -> bool {
+    matches!(
+        head,
+        "government" | "governments" | "authorities" | "administration" | "cabinet" | "side"
+    )
+}
+
+/// Resolves the phrase at `bytes`, whose head word spans `head`, through the article's
+/// mentions: a name or alias of a person, then of an organization, then of a country; else a
+/// pronoun or description linked to an entity. Only a mention that covers the head counts
+/// ("U.S. officials" are not the United States), unless the head speaks for what is named
+/// ("the Chinese government"). `None` when no mention resolves.
+pub fn resolve(
+    entities: &ArticleEntities,
+    bytes: Range<usize>,
+    head: (&Range<usize>, &str),
+) -> Option<Resolved> {
+    let (head_bytes, head_word) = head;
+    let any = speaks_for_named(head_word);
     let mut best: Option<((usize, usize), usize, SpeakerResolution)> = None;
     for m in entities.mentions_in(bytes) {
+        if !any && !(m.bytes.start <= head_bytes.start && head_bytes.end <= m.bytes.end) {
+            continue;
+        }
         let Some(entity) = entities.entities.get(m.entity) else {
             continue;
         };

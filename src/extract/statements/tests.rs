@@ -356,6 +356,24 @@ fn speakers_resolve_through_entity_mentions() {
 }
 
 #[test]
+fn description_whose_head_is_not_a_name_stays_a_description() {
+    let text =
+        "Chilean officials said the quota would stay. The Chilean government said it agreed.";
+    let offsets = CharOffsets::new(text);
+    let entities = ArticleEntities {
+        entities: vec![person("country/CL", "Chile", EntityType::Country)],
+        mentions: vec![
+            mention(text, &offsets, "Chilean", 0, MentionKind::Alias, 0),
+            mention(text, &offsets, "Chilean", 1, MentionKind::Alias, 0),
+        ],
+    };
+    let got = run_with(text, &entities);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(name(&got[0]), "Chilean officials");
+    assert_eq!(name(&got[1]), "Chile");
+}
+
+#[test]
 fn pathological_input_stays_linear() {
     let quotes = "\"".repeat(100_000);
     assert!(run(&quotes).is_empty());
@@ -391,4 +409,60 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn parenthetical_cue_takes_both_sides() {
+    let text = "The new port, Ortiz said, would open to grain ships next spring.";
+    let got = run(text);
+    assert_eq!(got.len(), 1);
+    assert_eq!(name(&got[0]), "Ortiz");
+    assert_eq!(
+        got[0].content,
+        "The new port would open to grain ships next spring"
+    );
+    assert_eq!(
+        slice(text, got[0].content_span.as_ref()),
+        "The new port, Ortiz said, would open to grain ships next spring"
+    );
+    check_spans(text, &got);
+    // A participle after the cue is a cue of its own, not the rest of the content.
+    let got = run("Prices will rise, Ortiz said, adding that wages would follow.");
+    assert_eq!(got[0].content, "Prices will rise");
+}
+
+#[test]
+fn speech_act_content_ends_at_the_comma() {
+    let text = "Ortiz pledged to cut port fees, after a week of protests by farmers.";
+    let got = run(text);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].content, "to cut port fees");
+}
+
+#[test]
+fn relative_clause_subject_and_who_said() {
+    let text = "Ana Ruiz, who runs a fruit cooperative near the coast, said exports would grow.";
+    let got = run(text);
+    assert_eq!(got.len(), 1);
+    assert_eq!(name(&got[0]), "Ana Ruiz");
+    assert_eq!(got[0].content, "exports would grow");
+
+    let text = "Ana Ruiz, who said the harvest was late, expects lower prices.";
+    let got = run(text);
+    assert_eq!(got.len(), 1);
+    assert_eq!(name(&got[0]), "Ana Ruiz");
+    assert_eq!(slice(text, got[0].speaker_span.as_ref()), "who");
+    assert_eq!(got[0].content, "the harvest was late");
+}
+
+#[test]
+fn question_quote_before_its_cue() {
+    let text = "\"Why would we sell now?\" Ortiz asked. \"Who will buy the grain?\" asked Ruiz.";
+    let got = run(text);
+    assert_eq!(got.len(), 2);
+    assert_eq!(name(&got[0]), "Ortiz");
+    assert_eq!(got[0].content, "Why would we sell now?");
+    assert_eq!(kind(&got[0]), StatementKind::Direct);
+    assert_eq!(name(&got[1]), "Ruiz");
+    assert_eq!(got[1].content, "Who will buy the grain?");
 }
