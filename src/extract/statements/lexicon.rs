@@ -14,6 +14,8 @@ pub enum VerbClass {
     Clause,
     /// A speech act whose content may be a noun phrase or an infinitive.
     Act,
+    /// A verb that names or characterizes: counts with quoted words or an "as" phrase.
+    Name,
 }
 
 /// One inflected form of a speech verb.
@@ -41,6 +43,7 @@ pub static SPEECH_VERBS: LazyLock<HashMap<&'static str, Vec<VerbForm>>> = LazyLo
             "[say]" => class = VerbClass::Say,
             "[clause]" => class = VerbClass::Clause,
             "[act]" => class = VerbClass::Act,
+            "[name]" => class = VerbClass::Name,
             _ => {
                 for (i, form) in line.split('|').map(str::trim).enumerate() {
                     let words: Vec<&'static str> = form.split_whitespace().collect();

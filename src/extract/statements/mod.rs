@@ -306,6 +306,22 @@ impl Extractor<'_, '_> {
                     }
                 }
             }
+            // "X said A, and Y said B": a new speaker clause ends the content before it.
+            if self.cands.len() == before + 1
+                && before > first_cand
+                && let Who::Phrase(p) = &self.cands[before].who
+                && self.clause_joint(p.np.start, range.start)
+            {
+                let np_start = p.np.start;
+                let np_byte = self.toks[np_start].bytes.start;
+                let cut = self.cut_before(np_start, range.start);
+                if let Some(last) = self.cands[before - 1].pieces.last_mut()
+                    && last.start < np_byte
+                    && np_byte < last.end
+                {
+                    last.end = cut.max(last.start);
+                }
+            }
             // A second cue that takes the first one's speaker ends the first one's content.
             if self.cands.len() > before && before > first_cand {
                 let new_cue_start = self.toks[self.cands[before].cue.start].bytes.start;
@@ -322,6 +338,17 @@ impl Extractor<'_, '_> {
                 }
             }
         }
+    }
+
+    /// Whether a new clause starts at token `at`: after a semicolon, or after a comma and a
+    /// coordinator ("..., and Y said").
+    fn clause_joint(&self, at: usize, floor: usize) -> bool {
+        if at <= floor + 1 {
+            return false;
+        }
+        let before = self.lower(at - 1);
+        before == ";"
+            || (matches!(before, "and" | "but" | "while" | "whereas") && self.is(at - 2, ","))
     }
 
     /// The byte where a content ends before the cue at token `cue`: before a comma or a
@@ -635,13 +662,13 @@ impl Extractor<'_, '_> {
             if !self.complement_ok(from, sent_end, form) {
                 return;
             }
-            let end = self.complement_end(from, sent_end, form);
+            let end = self.complement_end(range.start, from, sent_end, form);
             self.push_content(cue.tokens.clone(), who, from..end, 0.7);
             return;
         }
 
         // A phrase to the left: "X said", "X, Y's chairman, said".
-        let mut left = phrase::left_np(self.toks, range.start, k).map(|np| Phrase {
+        let mut left = self.np_before(range.start, k).map(|np| Phrase {
             np,
             appositive: None,
         });
@@ -649,7 +676,9 @@ impl Extractor<'_, '_> {
             && prev_is_comma
             && let Some(comma) = prev
         {
-            left = self.appositive_before(range.start, comma);
+            left = self
+                .appositive_before(range.start, comma)
+                .or_else(|| self.loose_appositive_before(range.start, comma));
         }
         // "X, who ..., said" / "X -- who ... -- told".
         if left.is_none()
@@ -672,6 +701,20 @@ impl Extractor<'_, '_> {
             .filter(|&b| b >= range.start);
         if let Some(phrase) = left {
             let after_cue = self.after_listener(cue.tokens.end, sent_end, form);
+            let quote_before = boundary.is_some_and(|b| {
+                self.quotes.closed_at(b).is_some()
+                    || (b > range.start && self.quotes.closed_at(b - 1).is_some())
+            });
+            // "X said, \"...\"" / "Asked about it, X said: \"...\"": the quote after the cue.
+            if !relative
+                && !quote_before
+                && matches!(self.toks.get(after_cue).map(|t| t.text), Some("," | ":"))
+                && let Some(part) = self.quotes.opened_at(after_cue + 1)
+                && !self.consumed[part]
+            {
+                self.push_quote(cue.tokens.clone(), Who::Phrase(phrase), part, 0.85);
+                return;
+            }
             // "A, X said, B": the content is both sides of the cue.
             if !relative
                 && let Some(b) = boundary
@@ -720,7 +763,7 @@ impl Extractor<'_, '_> {
             if !self.complement_ok(from, sent_end, form) {
                 return;
             }
-            let mut end = self.complement_end(from, sent_end, form);
+            let mut end = self.complement_end(range.start, from, sent_end, form);
             if relative {
                 // The relative clause ends at its closing comma or dash.
                 end = (from..end).find(|&p| self.is_separator(p)).unwrap_or(end);
@@ -783,7 +826,7 @@ impl Extractor<'_, '_> {
         if (who..sep).any(|p| matches!(self.toks[p].text, ";" | ":" | "(" | ")")) {
             return None;
         }
-        let np = phrase::left_np(self.toks, floor, who - 1)?;
+        let np = self.np_before(floor, who - 1)?;
         let head = &self.toks[np.end - 1];
         let named = head.text.chars().next().is_some_and(char::is_uppercase)
             || lexicon::ROLE_WORDS.contains(head.lower.as_str());
@@ -793,13 +836,65 @@ impl Extractor<'_, '_> {
         })
     }
 
-    /// Whether the cue at token `cue` follows ", who": a relative clause whose speaker is the
-    /// phrase before the comma.
+    /// Whether the cue at token `cue` follows "who": a relative clause whose speaker is the
+    /// phrase before it ("Ortiz, who said ...", "farmers who say ...").
     fn relative_pronoun(&self, floor: usize, cue: usize) -> bool {
-        cue >= floor + 3
-            && self.lower(cue - 1) == "who"
-            && self.is_separator(cue - 2)
-            && phrase::left_np(self.toks, floor, cue - 2).is_some()
+        if cue < floor + 2 || self.lower(cue - 1) != "who" {
+            return false;
+        }
+        if self.is_separator(cue - 2) {
+            return cue >= floor + 3 && self.np_before(floor, cue - 2).is_some();
+        }
+        phrase::left_np(self.toks, floor, cue - 1).is_some()
+    }
+
+    /// The noun phrase that ends before token `end`, past a parenthesis that closes there
+    /// ("Sen. Ana Ruiz (D-Ore.) said").
+    fn np_before(&self, floor: usize, end: usize) -> Option<Range<usize>> {
+        if let Some(np) = phrase::left_np(self.toks, floor, end) {
+            return Some(np);
+        }
+        if end == 0 || !self.is(end - 1, ")") {
+            return None;
+        }
+        let limit = end.saturating_sub(10).max(floor);
+        let open = (limit..end - 1).rev().find(|&p| self.is(p, "("))?;
+        phrase::left_np(self.toks, floor, open)
+    }
+
+    /// A named subject with an appositive of any kind before the cue: "Ana Ruiz, 52, a farmer
+    /// from the valley, said". The name must open its clause.
+    fn loose_appositive_before(&self, floor: usize, comma: usize) -> Option<Phrase> {
+        let limit = comma.saturating_sub(24).max(floor);
+        let mut open = comma;
+        for _ in 0..3 {
+            open = (limit..open).rev().find(|&c| self.is(c, ","))?;
+            let inner = open + 1..comma;
+            if inner.clone().any(|p| {
+                let t = &self.toks[p];
+                t.is_speech_verb()
+                    || self.quotes.quoted(p)
+                    || matches!(t.text, ";" | ":" | "\"" | "“" | "”")
+            }) || matches!(self.lower(open + 1), "who" | "which" | "that" | "whose")
+            {
+                return None;
+            }
+            let Some(np) = self.np_before(floor, open) else {
+                continue;
+            };
+            let head = &self.toks[np.end - 1];
+            let named = phrase::is_name_word(head)
+                && !PRONOUNS.contains(head.lower.as_str())
+                && !lexicon::STOP.contains(head.lower.as_str());
+            let opens_clause = np.start == floor || self.is(np.start - 1, ",");
+            if named && opens_clause {
+                return Some(Phrase {
+                    np,
+                    appositive: Some(inner),
+                });
+            }
+        }
+        None
     }
 
     /// The quote part that closes right before token `start` (the sentence before ended
@@ -885,15 +980,58 @@ impl Extractor<'_, '_> {
     }
 
     /// Where the content of a cue ends: at the first comma or semicolon for a speech act whose
-    /// complement is a noun phrase or an infinitive ("pledged to cut taxes, after ..."), else at
+    /// complement is a noun phrase or an infinitive ("pledged to cut taxes, after ..."), or
+    /// when the cue stands in a leading subordinate clause ("While X said A, B ..."); else at
     /// the sentence end.
-    fn complement_end(&self, from: usize, end: usize, form: Option<VerbForm>) -> usize {
-        if !form.is_some_and(|f| f.class == VerbClass::Act) {
+    fn complement_end(
+        &self,
+        sentence: usize,
+        from: usize,
+        end: usize,
+        form: Option<VerbForm>,
+    ) -> usize {
+        if form.is_some_and(|f| f.class == VerbClass::Name) {
+            return self.naming_end(from, end).unwrap_or(end);
+        }
+        let act = form.is_some_and(|f| f.class == VerbClass::Act);
+        if !act && !self.in_leading_subordinate(sentence, from) {
             return end;
         }
         (from..end)
             .find(|&p| matches!(self.toks[p].text, "," | ";") && !self.quotes.quoted(p))
             .unwrap_or(end)
+    }
+
+    /// The end of what a naming verb says: the quotation that gives the words ("called the
+    /// plan \"a disaster\""), or the sentence end for "called him a liar" and "described it
+    /// as unfair". `None` when neither follows.
+    fn naming_end(&self, from: usize, end: usize) -> Option<usize> {
+        let limit = (from + 12).min(end);
+        if let Some(part) = (from..limit).find_map(|k| self.quotes.opened_at(k)) {
+            let close = self.quotes.parts[part].close.map_or(end, |c| c + 1);
+            return Some(close.min(end));
+        }
+        let object = matches!(
+            self.lower(from),
+            "him" | "her" | "them" | "it" | "me" | "us" | "himself" | "herself" | "themselves"
+        );
+        let predicate = object && matches!(self.lower(from + 1), "a" | "an" | "the");
+        let as_phrase = (from..limit).any(|k| self.lower(k) == "as");
+        (predicate || as_phrase).then_some(end)
+    }
+
+    /// Whether token `at` lies in a subordinate clause that opens the sentence ("While X
+    /// said ..., Y"), before any comma.
+    fn in_leading_subordinate(&self, sentence: usize, at: usize) -> bool {
+        let mut p = sentence;
+        if COORDINATORS.contains(self.lower(p)) {
+            p += 1;
+        }
+        let opener = matches!(
+            self.lower(p),
+            "while" | "although" | "though" | "whereas" | "because" | "since" | "if" | "unless"
+        );
+        opener && at > p && at - p < 24 && !(p..at).any(|k| self.is(k, ","))
     }
 
     /// After "told" (and the like), past the listener: "told Reuters", "told a news conference".
@@ -940,7 +1078,11 @@ impl Extractor<'_, '_> {
         }
         // An adjunct, unless a "that" clause follows it: "said on Friday that ...".
         let limit = (from + 10).min(end);
-        !(from..limit).any(|k| self.lower(k) == "that" || self.quotes.opened_at(k).is_some())
+        !(from..limit).any(|k| {
+            self.lower(k) == "that"
+                || (self.quotes.opened_at(k).is_some()
+                    && matches!(self.toks[k - 1].text, ":" | ","))
+        })
     }
 
     /// The content before a cue whose clause starts after token `boundary` (a comma or a
@@ -982,6 +1124,9 @@ impl Extractor<'_, '_> {
     /// Where the content after a cue starts: after a "that" that follows adjuncts, after the
     /// listener of "told", after a colon.
     fn content_start(&self, from: usize, end: usize, form: Option<VerbForm>) -> usize {
+        if form.is_some_and(|f| f.class == VerbClass::Name) {
+            return from;
+        }
         let limit = (from + 10).min(end);
         // "said on Friday that ...", "told reporters in Beijing that ...".
         for k in from..limit {
@@ -1075,6 +1220,7 @@ impl Extractor<'_, '_> {
                     )
             }
             Some(VerbClass::Say) => !first.is_number() && !matches!(first.text, "%" | "$"),
+            Some(VerbClass::Name) => self.naming_end(from, end).is_some(),
             _ => true,
         }
     }
@@ -1433,15 +1579,32 @@ fn relative_antecedent(toks: &[Tok<'_>], phrase: &Phrase) -> Option<Range<usize>
     if phrase.np.len() != 1 || toks.get(who)?.lower != "who" {
         return None;
     }
-    let sep = who.checked_sub(1)?;
-    if !matches!(toks.get(sep)?.text, "," | "--" | "—" | "–") {
-        return None;
-    }
+    let before = who.checked_sub(1)?;
+    // "Ortiz, who said" or "farmers who say".
+    let end = if matches!(toks.get(before)?.text, "," | "--" | "—" | "–") {
+        before
+    } else {
+        who
+    };
     let sentence = toks[who].sentence;
-    let floor = (sep.saturating_sub(phrase::MAX_PHRASE)..sep)
+    let floor = (end.saturating_sub(phrase::MAX_PHRASE)..end)
         .find(|&i| toks[i].sentence == sentence)
-        .unwrap_or(sep);
-    phrase::left_np(toks, floor, sep)
+        .unwrap_or(end);
+    if let Some(np) = phrase::left_np(toks, floor, end) {
+        if end != who {
+            return Some(np);
+        }
+        // "The plan angered farmers who say": the phrase starts after a verb.
+        let verb = (np.start..np.end - 1).rev().find(|&k| {
+            let t = &toks[k];
+            t.lower.ends_with("ed") && t.text.starts_with(|c: char| c.is_lowercase())
+        });
+        return Some(verb.map_or(np.start, |v| v + 1)..np.end);
+    }
+    // "Sen. Ana Ruiz (D-Ore.), who said".
+    let close = end.checked_sub(1).filter(|&c| toks[c].text == ")")?;
+    let open = (floor..close).rev().find(|&p| toks[p].text == "(")?;
+    phrase::left_np(toks, floor, open)
 }
 
 impl Speaker {

@@ -28,7 +28,8 @@ pub struct Phrase {
     pub appositive: Option<Range<usize>>,
 }
 
-fn is_name_word(tok: &Tok<'_>) -> bool {
+/// Whether a token is a capitalized word.
+pub fn is_name_word(tok: &Tok<'_>) -> bool {
     tok.is_word() && tok.text.chars().next().is_some_and(char::is_uppercase)
 }
 
@@ -356,7 +357,8 @@ pub fn resolve(
     let any = speaks_for_named(head_word);
     let mut best: Option<((usize, usize), usize, SpeakerResolution)> = None;
     for m in entities.mentions_in(bytes) {
-        if !any && !(m.bytes.start <= head_bytes.start && head_bytes.end <= m.bytes.end) {
+        let covers_head = m.bytes.start <= head_bytes.start && head_bytes.end <= m.bytes.end;
+        if !(any || covers_head) {
             continue;
         }
         let Some(entity) = entities.entities.get(m.entity) else {

@@ -466,3 +466,59 @@ fn question_quote_before_its_cue() {
     assert_eq!(name(&got[1]), "Ruiz");
     assert_eq!(got[1].content, "Who will buy the grain?");
 }
+
+#[test]
+fn quote_after_a_comma_cue_is_the_content() {
+    let text = "Asked about the harbor, Ortiz said, \"It will reopen. We are ready.\"";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(name(&got[0]), "Ortiz");
+    assert_eq!(kind(&got[0]), StatementKind::Direct);
+    assert_eq!(got[0].content, "It will reopen. We are ready.");
+}
+
+#[test]
+fn quoted_title_after_adjuncts_is_not_the_content() {
+    let text = "\"We will sell,\" Ortiz said in May on the radio show \"Farm Hour.\"";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "We will sell,");
+}
+
+#[test]
+fn subjects_with_a_parenthesis_or_a_loose_appositive() {
+    let text = "Sen. Ana Ruiz (D-Ore.) said the port bill would pass.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(name(&got[0]), "Ana Ruiz");
+    assert_eq!(got[0].content, "the port bill would pass");
+
+    let text = "Luis Ortiz, 52, a grain farmer near the river, said prices had doubled.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(name(&got[0]), "Luis Ortiz");
+    assert_eq!(got[0].content, "prices had doubled");
+}
+
+#[test]
+fn restrictive_who_and_a_second_speaker_clause() {
+    let text = "The plan angered farmers who say the tariff hurts them.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(name(&got[0]), "farmers");
+    assert_eq!(got[0].content, "the tariff hurts them");
+
+    let text = "Most farmers said prices were too low, and many traders said demand was weak.";
+    let got = run(text);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0].content, "prices were too low");
+    assert_eq!(got[1].content, "demand was weak");
+}
+
+#[test]
+fn cue_in_a_leading_subordinate_clause() {
+    let text = "While Ortiz said the port was safe, he did not visit it.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "the port was safe");
+}
