@@ -22,7 +22,7 @@ use std::ops::Range;
 use super::entities::ArticleEntities;
 use super::offsets::CharOffsets;
 use super::sentences::{Sentence, TokenKind};
-use crate::api::v1::{EntityRef, SpeakerResolution, Statement, StatementKind};
+use crate::api::v1::{EntityRef, EntityType, SpeakerResolution, Statement, StatementKind};
 use lexicon::{
     ADJUNCT_STARTS, AUDIENCES, BE, COORDINATORS, DETERMINERS, PRONOUNS, SKIPPABLE, SPEECH_VERBS,
     VerbClass, VerbForm,
@@ -668,10 +668,9 @@ impl Extractor<'_, '_> {
         }
 
         // A phrase to the left: "X said", "X, Y's chairman, said".
-        let mut left = self.np_before(range.start, k).map(|np| Phrase {
-            np,
-            appositive: None,
-        });
+        let mut left = self
+            .np_before(range.start, k)
+            .map(|np| self.unclosed_appositive(range.start, np));
         if left.is_none()
             && prev_is_comma
             && let Some(comma) = prev
@@ -860,6 +859,31 @@ impl Extractor<'_, '_> {
         let limit = end.saturating_sub(10).max(floor);
         let open = (limit..end - 1).rev().find(|&p| self.is(p, "("))?;
         phrase::left_np(self.toks, floor, open)
+    }
+
+    /// "Ana Ruiz, a farm leader said": an appositive whose closing comma is missing describes
+    /// the name before it.
+    fn unclosed_appositive(&self, floor: usize, np: Range<usize>) -> Phrase {
+        let indefinite = matches!(self.lower(np.start), "a" | "an");
+        let name = np
+            .start
+            .checked_sub(1)
+            .filter(|&c| indefinite && c > floor && self.is(c, ","))
+            .and_then(|c| self.np_before(floor, c))
+            .filter(|n| {
+                let head = &self.toks[n.end - 1];
+                phrase::is_name_word(head) && !PRONOUNS.contains(head.lower.as_str())
+            });
+        match name {
+            Some(name) => Phrase {
+                np: name,
+                appositive: Some(np),
+            },
+            None => Phrase {
+                np,
+                appositive: None,
+            },
+        }
     }
 
     /// A named subject with an appositive of any kind before the cue: "Ana Ruiz, 52, a farmer
@@ -1506,7 +1530,13 @@ fn speaker(
         Form::Description { words, plural }
     };
     let head = &toks[phrase::head(toks, &phrase.np)];
-    if let Some(r) = phrase::resolve(entities, span.clone(), (&head.bytes, &head.lower)) {
+    let place = phrase::Place {
+        bytes: span.clone(),
+        head: head.bytes.clone(),
+        head_word: &head.lower,
+        last: last.bytes.clone(),
+    };
+    if let Some(r) = phrase::resolve(entities, &place) {
         return Speaker {
             speaker: r.speaker,
             role: parts.role,
@@ -1520,7 +1550,8 @@ fn speaker(
     // No mention resolves the phrase: fall back on a speaker before it.
     let antecedent = match &form {
         Form::Pronoun => match first.lower.as_str() {
-            "he" | "she" => recent().find(|s| s.form == Form::Name || s.is_singular_role()),
+            "he" | "she" => recent()
+                .find(|s| (s.form == Form::Name && s.may_be_person()) || s.is_singular_role()),
             "they" => recent()
                 .find(|s| matches!(s.form, Form::Description { plural: true, .. }))
                 .or_else(|| recent().next()),
@@ -1608,6 +1639,12 @@ fn relative_antecedent(toks: &[Tok<'_>], phrase: &Phrase) -> Option<Range<usize>
 }
 
 impl Speaker {
+    /// Whether the speaker may be a person: resolved to a person, or not resolved.
+    fn may_be_person(&self) -> bool {
+        let t = self.speaker.r#type;
+        t == EntityType::Person as i32 || t == EntityType::Unspecified as i32
+    }
+
     /// A one-person description: "a spokesman", "the official".
     fn is_singular_role(&self) -> bool {
         matches!(&self.form, Form::Description { words, plural: false }

@@ -233,7 +233,16 @@ pub fn words(text: &str, toks: &[Tok<'_>], range: Range<usize>) -> String {
 
 /// Splits a speaker phrase into role and name.
 pub fn split(text: &str, toks: &[Tok<'_>], phrase: &Phrase) -> Parts {
-    let np = phrase.np.clone();
+    let mut np = phrase.np.clone();
+    // "Ana Ruiz of the ministry": the name ends at the head.
+    let h = head(toks, &np);
+    if h + 1 < np.end
+        && toks
+            .get(h)
+            .is_some_and(|t| is_name_word(t) && !ROLE_WORDS.contains(t.lower.as_str()))
+    {
+        np.end = h + 1;
+    }
     let Some(head) = np.end.checked_sub(1).and_then(|e| toks.get(e)) else {
         return Parts::default();
     };
@@ -343,28 +352,64 @@ fn speaks_for_named(head: &str) -> bool {
     )
 }
 
-/// Resolves the phrase at `bytes`, whose head word spans `head`, through the article's
-/// mentions: a name or alias of a person, then of an organization, then of a country; else a
-/// pronoun or description linked to an entity. Only a mention that covers the head counts
-/// ("U.S. officials" are not the United States), unless the head speaks for what is named
-/// ("the Chinese government"). `None` when no mention resolves.
-pub fn resolve(
-    entities: &ArticleEntities,
-    bytes: Range<usize>,
-    head: (&Range<usize>, &str),
-) -> Option<Resolved> {
-    let (head_bytes, head_word) = head;
-    let any = speaks_for_named(head_word);
+/// Where a speaker phrase lies: all of it, its head word and its last word.
+pub struct Place<'a> {
+    /// Bytes of the whole phrase.
+    pub bytes: Range<usize>,
+    /// Bytes of the head word.
+    pub head: Range<usize>,
+    /// The head word in lower case.
+    pub head_word: &'a str,
+    /// Bytes of the last word.
+    pub last: Range<usize>,
+}
+
+fn covers(outer: &Range<usize>, inner: &Range<usize>) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+/// The country a place named alone stands for ("Washington said"): the article's entity of
+/// that country.
+fn country_of_place(entities: &ArticleEntities, place: usize) -> Option<usize> {
+    let code = &entities.entities.get(place)?.country_code;
+    if code.is_empty() {
+        return None;
+    }
+    entities
+        .entities
+        .iter()
+        .position(|e| e.r#type == EntityType::Country as i32 && &e.country_code == code)
+}
+
+/// Resolves a speaker phrase through the article's mentions: a name or alias of a person,
+/// then of an organization, then of a country; else a pronoun or description linked to an
+/// entity. Only a mention that covers the head counts ("U.S. officials" are not the United
+/// States), or a person named at the end ("Governor of California Ana Ruiz"), unless the head
+/// speaks for what is named ("the Chinese government"). A place named alone stands for its
+/// country's government. `None` when no mention resolves.
+pub fn resolve(entities: &ArticleEntities, place: &Place<'_>) -> Option<Resolved> {
+    let any = speaks_for_named(place.head_word);
     let mut best: Option<((usize, usize), usize, SpeakerResolution)> = None;
-    for m in entities.mentions_in(bytes) {
-        let covers_head = m.bytes.start <= head_bytes.start && head_bytes.end <= m.bytes.end;
-        if !(any || covers_head) {
-            continue;
-        }
+    for m in entities.mentions_in(place.bytes.clone()) {
         let Some(entity) = entities.entities.get(m.entity) else {
             continue;
         };
-        let Some(rank) = type_rank(entity.r#type) else {
+        let person = entity.r#type == EntityType::Person as i32;
+        if !(any || covers(&m.bytes, &place.head) || (person && covers(&m.bytes, &place.last))) {
+            continue;
+        }
+        let mut target = m.entity;
+        if entity.r#type == EntityType::Location as i32 && covers(&m.bytes, &place.bytes) {
+            let Some(country) = country_of_place(entities, m.entity) else {
+                continue;
+            };
+            target = country;
+        }
+        let Some(rank) = entities
+            .entities
+            .get(target)
+            .and_then(|e| type_rank(e.r#type))
+        else {
             continue;
         };
         let (kind_rank, resolution) = match m.kind {
@@ -376,7 +421,7 @@ pub fn resolve(
         };
         let key = (kind_rank, rank);
         if best.as_ref().is_none_or(|(k, _, _)| key < *k) {
-            best = Some((key, m.entity, resolution));
+            best = Some((key, target, resolution));
         }
     }
     let (_, entity, resolution) = best?;

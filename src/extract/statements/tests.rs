@@ -522,3 +522,57 @@ fn cue_in_a_leading_subordinate_clause() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].content, "the port was safe");
 }
+
+#[test]
+fn capital_stands_for_its_country_and_pronouns_skip_places() {
+    let text = "Ana Ruiz said the port would open. Lima denied that it had closed the port. \
+                He said talks would go on.";
+    let offsets = CharOffsets::new(text);
+    let mut lima = person("location/lima", "Lima", EntityType::Location);
+    lima.country_code = "PE".to_owned();
+    let mut peru = person("country/PE", "Peru", EntityType::Country);
+    peru.country_code = "PE".to_owned();
+    let entities = ArticleEntities {
+        entities: vec![
+            person("person/ana-ruiz", "Ana Ruiz", EntityType::Person),
+            lima,
+            peru,
+        ],
+        mentions: vec![
+            mention(text, &offsets, "Ana Ruiz", 0, MentionKind::Name, 0),
+            mention(text, &offsets, "Lima", 0, MentionKind::Name, 1),
+        ],
+    };
+    let got = run_with(text, &entities);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(name(&got[1]), "Peru");
+    assert_eq!(name(&got[2]), "Ana Ruiz");
+}
+
+#[test]
+fn person_named_after_a_long_title_or_before_a_complement() {
+    let text = "Governor of the state of Oregon Ana Ruiz said the port would open.";
+    let offsets = CharOffsets::new(text);
+    let entities = ArticleEntities {
+        entities: vec![
+            person("person/ana-ruiz", "Ana Ruiz", EntityType::Person),
+            person("location/oregon", "Oregon", EntityType::Location),
+        ],
+        mentions: vec![
+            mention(text, &offsets, "Oregon", 0, MentionKind::Name, 1),
+            mention(text, &offsets, "Ana Ruiz", 0, MentionKind::Name, 0),
+        ],
+    };
+    let got = run_with(text, &entities);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(name(&got[0]), "Ana Ruiz");
+
+    let got = run("Ana Ruiz of the port authority told reporters the port would open.");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(name(&got[0]), "Ana Ruiz");
+
+    let got = run("\"The port will open,\" Ana Ruiz, a farm leader said.");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(name(&got[0]), "Ana Ruiz");
+    assert_eq!(got[0].speaker_role, "a farm leader");
+}
