@@ -97,6 +97,15 @@ pub static DETERMINERS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     )
 });
 
+/// Quantifiers and number words before a plural noun ("many reports", "eight states").
+pub static QUANTIFIERS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(
+        "many few several more fewer most less numerous various multiple countless two three \
+         four five six seven eight nine ten eleven twelve dozen dozens hundreds thousands \
+         millions both all some",
+    )
+});
+
 /// Articles dropped from an unresolved speaker's name.
 pub static ARTICLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set("a an the"));
 

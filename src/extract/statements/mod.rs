@@ -614,6 +614,9 @@ impl Extractor<'_, '_> {
             // "tweets targeting ...", "reports were ...": a plural noun.
             let third = !past && !f.participle && !f.base;
             let next = self.lower(cue.tokens.end);
+            if third && self.plural_noun_reading(start) {
+                return;
+            }
             if third
                 && (BE.contains(next)
                     || matches!(next, "have" | "had" | "show" | "showed")
@@ -805,6 +808,41 @@ impl Extractor<'_, '_> {
                 self.push_before(cue.tokens.clone(), who, content, b);
             }
         }
+    }
+
+    /// Whether a third-person form at token `cue` reads as a plural noun after a number, a
+    /// quantifier or an adjective ("eight states", "similar comments", "long-term forecasts"),
+    /// or before a break after a bare noun ("fundraising reports, ...").
+    fn plural_noun_reading(&self, cue: usize) -> bool {
+        let Some(p) = cue.checked_sub(1).and_then(|p| self.toks.get(p)) else {
+            return false;
+        };
+        if p.is_number() {
+            return true;
+        }
+        let lower = p.lower.as_str();
+        let open_word = p.is_word()
+            && p.text.starts_with(|c: char| c.is_lowercase())
+            && !PRONOUNS.contains(lower)
+            && !SKIPPABLE.contains(lower)
+            && !lexicon::ROLE_WORDS.contains(lower);
+        if !open_word {
+            return false;
+        }
+        if lexicon::QUANTIFIERS.contains(lower) {
+            return true;
+        }
+        let determined = cue >= 2 && DETERMINERS.contains(self.lower(cue - 2));
+        let adjective = lower.contains('-')
+            || [
+                "al", "ar", "ous", "ive", "ic", "ful", "ing", "ed", "able", "ible", "ary", "less",
+                "ish", "ern", "ian",
+            ]
+            .iter()
+            .any(|suffix| lower.len() > suffix.len() + 2 && lower.ends_with(suffix));
+        let next = self.lower(cue + 1);
+        let bare = matches!(next, "," | "." | ";" | "and" | "or" | ")" | "");
+        !determined && (adjective || bare)
     }
 
     /// Whether token `i` is a comma or a dash that can close a relative clause or an appositive.

@@ -237,6 +237,9 @@ fn nouns_and_passives_are_not_cues() {
     assert!(run("The report was said to be late.").is_empty());
     assert!(run("The state of the roads is poor.").is_empty());
     assert!(run("Exports added 5 percent in May.").is_empty());
+    assert!(run("Farmers in eight states, or most of the valley, voted for the plan.").is_empty());
+    assert!(run("He made similar comments about the harbor on Friday.").is_empty());
+    assert_eq!(run("The ministry says the port will open.").len(), 1);
 }
 
 #[test]
