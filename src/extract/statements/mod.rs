@@ -889,6 +889,15 @@ impl Extractor<'_, '_> {
     /// ("Sen. Ana Ruiz (D-Ore.) said").
     fn np_before(&self, floor: usize, end: usize) -> Option<Range<usize>> {
         if let Some(np) = phrase::left_np(self.toks, floor, end) {
+            // "a senior Communist Party of China (CPC) official".
+            if np.start > floor + 1 && self.is(np.start - 1, ")") {
+                let limit = np.start.saturating_sub(10).max(floor);
+                if let Some(open) = (limit..np.start - 1).rev().find(|&p| self.is(p, "("))
+                    && let Some(before) = phrase::left_np(self.toks, floor, open)
+                {
+                    return Some(before.start..np.end);
+                }
+            }
             return Some(np);
         }
         if end == 0 || !self.is(end - 1, ")") {
@@ -910,7 +919,10 @@ impl Extractor<'_, '_> {
             .and_then(|c| self.np_before(floor, c))
             .filter(|n| {
                 let head = &self.toks[n.end - 1];
-                phrase::is_name_word(head) && !PRONOUNS.contains(head.lower.as_str())
+                n.len() >= 2
+                    && phrase::is_name_word(&self.toks[n.end - 2])
+                    && phrase::is_name_word(head)
+                    && !PRONOUNS.contains(head.lower.as_str())
             });
         match name {
             Some(name) => Phrase {
@@ -1458,6 +1470,7 @@ impl Extractor<'_, '_> {
                 speakers[n] = Some(s);
             }
         }
+        name_described(toks, &cands, &order, &mut speakers);
         // Inherited speakers whose source came later in the text.
         for _ in 0..2 {
             for n in 0..cands.len() {
@@ -1616,16 +1629,26 @@ fn speaker(
             penalty: 0.15,
         };
     }
-    // A short name: the fullest form among the article's speakers ("Ma" for "Jack Ma").
+    // A short name: the fullest form among the article's speakers and persons ("Ma" for
+    // "Jack Ma").
     let mut name = parts.name;
     if form == Form::Name {
         let suffix = format!(" {}", name.to_lowercase());
+        let persons = entities
+            .entities
+            .iter()
+            .filter(|e| e.r#type == EntityType::Person as i32)
+            .map(|e| &e.name);
         if let Some(full) = names
             .iter()
+            .chain(persons)
             .filter(|n| n.to_lowercase().ends_with(&suffix))
             .max_by_key(|n| n.len())
         {
             name = full.clone();
+        }
+        if let Some(short) = name_after_places(text, toks, &parts.name_tokens, entities) {
+            name = short;
         }
     }
     Speaker {
@@ -1639,6 +1662,79 @@ fn speaker(
         form,
         penalty: 0.1,
     }
+}
+
+/// "A Mexican official said ...", then in the next paragraph "Ana Ruiz, director of ...,
+/// said": a speaker first described by an indefinite role and named in the next paragraph's
+/// first statement is that person; the description's other statements follow.
+fn name_described(
+    toks: &[Tok<'_>],
+    cands: &[Cand],
+    order: &[usize],
+    speakers: &mut [Option<Speaker>],
+) {
+    let paragraph = |n: usize| toks[cands[n].cue.start].paragraph;
+    for (i, &n) in order.iter().enumerate() {
+        let Who::Phrase(p) = &cands[n].who else {
+            continue;
+        };
+        let Some(described) = speakers[n].as_ref() else {
+            continue;
+        };
+        let indefinite = matches!(toks[p.np.start].lower.as_str(), "a" | "an");
+        let singular = matches!(described.form, Form::Description { plural: false, .. });
+        if !indefinite || !singular || !described.speaker.entity_id.is_empty() {
+            continue;
+        }
+        let next = order[i + 1..]
+            .iter()
+            .copied()
+            .find(|&m| paragraph(m) != paragraph(n) && matches!(cands[m].who, Who::Phrase(_)));
+        let Some(named) = next
+            .filter(|&m| paragraph(m) == paragraph(n) + 1)
+            .and_then(|m| speakers[m].as_ref())
+            .filter(|s| s.form == Form::Name && s.may_be_person())
+        else {
+            continue;
+        };
+        let old = described.speaker.name.clone();
+        let named = named.clone();
+        for s in speakers.iter_mut().flatten() {
+            if s.speaker.entity_id.is_empty() && s.speaker.name == old {
+                s.speaker = named.speaker.clone();
+                s.role.clone_from(&named.role);
+                s.form = Form::Name;
+                s.resolution = named.resolution;
+            }
+        }
+    }
+}
+
+/// An unresolved name without the place or body named before it ("Invest Hong Kong Ana
+/// Ruiz" -> "Ana Ruiz"), when a mention of a place or an organization ends inside the name.
+fn name_after_places(
+    text: &str,
+    toks: &[Tok<'_>],
+    name_tokens: &Range<usize>,
+    entities: &ArticleEntities,
+) -> Option<String> {
+    let first = toks.get(name_tokens.start)?;
+    let last = toks.get(name_tokens.end.checked_sub(1)?)?;
+    let bytes = first.bytes.start..last.bytes.end;
+    let cut = entities
+        .mentions_in(bytes.clone())
+        .filter(|m| {
+            m.bytes.end < bytes.end
+                && entities
+                    .entities
+                    .get(m.entity)
+                    .is_some_and(|e| e.r#type != EntityType::Person as i32)
+        })
+        .map(|m| m.bytes.end)
+        .max()?;
+    let rest: Vec<&str> = text.get(cut..bytes.end)?.split_whitespace().collect();
+    let named = rest.len() >= 2 && rest.iter().all(|w| w.starts_with(char::is_uppercase));
+    named.then(|| rest.join(" "))
 }
 
 /// The phrase a relative "who" stands for: the noun phrase before the comma or dash that

@@ -100,6 +100,12 @@ pub fn left_np(toks: &[Tok<'_>], floor: usize, end: usize) -> Option<Range<usize
             start -= 1;
             continue;
         }
+        // A capitalized function word inside a name after a title: "spokesman Per Paust".
+        let titled = start >= floor + 2 && ROLE_WORDS.contains(toks[start - 2].lower.as_str());
+        if is_name_word(t) && is_name_word(&toks[start]) && titled {
+            start -= 1;
+            continue;
+        }
         break;
     }
     // Do not start on a preposition.
@@ -331,12 +337,19 @@ fn type_rank(t: i32) -> Option<usize> {
 }
 
 /// The head of a noun phrase: its last word before a preposition that opens a complement
-/// ("a spokesman for the ministry" -> "spokesman").
+/// ("a spokesman for the ministry" -> "spokesman"); a preposition inside a name ("Bank of
+/// Chile") opens none.
 pub fn head(toks: &[Tok<'_>], np: &Range<usize>) -> usize {
     (np.start + 1..np.end)
         .find(|&k| {
-            toks.get(k)
-                .is_some_and(|t| NP_PREPOSITIONS.contains(t.lower.as_str()) || t.lower == "to")
+            let preposition = toks
+                .get(k)
+                .is_some_and(|t| NP_PREPOSITIONS.contains(t.lower.as_str()) || t.lower == "to");
+            let in_name = toks
+                .get(k - 1)
+                .is_some_and(|t| is_name_word(t) && !ROLE_WORDS.contains(t.lower.as_str()))
+                && toks.get(k + 1).is_some_and(is_name_word);
+            preposition && !in_name
         })
         .map_or(np.end, |k| k)
         .saturating_sub(1)

@@ -579,3 +579,59 @@ fn person_named_after_a_long_title_or_before_a_complement() {
     assert_eq!(name(&got[0]), "Ana Ruiz");
     assert_eq!(got[0].speaker_role, "a farm leader");
 }
+
+#[test]
+fn speaker_described_then_named_in_the_next_paragraph() {
+    let text = "Grain exports to Peru will double, a Chilean official said on Monday.\n\n\
+                Ana Ruiz, director of the farm office, told reporters the first ships would \
+                leave in May.";
+    let got = run(text);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(name(&got[0]), "Ana Ruiz");
+    assert_eq!(
+        slice(text, got[0].speaker_span.as_ref()),
+        "a Chilean official"
+    );
+    // A description with no name in the next paragraph stays as written.
+    let got = run("Grain exports will double, a Chilean official said.\n\nPrices fell in May.");
+    assert_eq!(name(&got[0]), "a Chilean official");
+}
+
+#[test]
+fn names_inside_titles_and_parentheses() {
+    let got = run("Grain exports will double, a senior Farm Bureau (FB) official said.");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "Grain exports will double");
+    assert_eq!(name(&got[0]), "a senior Farm Bureau (FB) official");
+
+    let got = run("Ministry spokesman Per Lund told reporters the port would open.");
+    assert_eq!(name(&got[0]), "Per Lund");
+}
+
+#[test]
+fn plural_group_nouns_take_they() {
+    let text = "Officials said the law would pass. Critics said it was too weak. \
+                They said the fines were too low.";
+    let got = run(text);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(name(&got[1]), "Critics");
+    assert_eq!(name(&got[2]), "Critics");
+}
+
+#[test]
+fn unresolved_name_drops_a_place_before_it() {
+    let text = "\"Trade will grow,\" said Invest Lima Ana Ruiz. \
+                \"Ports are ready,\" said Lund.";
+    let offsets = CharOffsets::new(text);
+    let entities = ArticleEntities {
+        entities: vec![
+            person("location/lima", "Lima", EntityType::Location),
+            person("person/per-lund", "Per Lund", EntityType::Person),
+        ],
+        mentions: vec![mention(text, &offsets, "Lima", 0, MentionKind::Name, 0)],
+    };
+    let got = run_with(text, &entities);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(name(&got[0]), "Ana Ruiz");
+    assert_eq!(name(&got[1]), "Per Lund");
+}
