@@ -433,14 +433,30 @@ impl Extractor<'_, '_> {
             return;
         }
         // "He said ..., according to Reuters": the agency only carries the words.
-        if content
-            .clone()
-            .any(|k| self.toks[k].is_speech_verb() && !self.quotes.quoted(k))
+        if self.is_media(&np)
+            && content
+                .clone()
+                .any(|k| self.toks[k].is_speech_verb() && !self.quotes.quoted(k))
         {
             return;
         }
         let who = Who::Phrase(Phrase { np, appositive });
         self.push_content(cue.tokens.clone(), who, content, 0.8);
+    }
+
+    /// Whether a phrase names a news medium or a report, which carries words rather than
+    /// saying them ("according to Reuters", "according to a newspaper report").
+    fn is_media(&self, np: &Range<usize>) -> bool {
+        self.toks.get(np.clone()).is_some_and(|ts| {
+            ts.iter().any(|t| {
+                let w = t.lower.as_str();
+                (AUDIENCES.contains(w) && !matches!(w, "him" | "her" | "them" | "us" | "me"))
+                    || matches!(
+                        w,
+                        "report" | "reports" | "media" | "times" | "post" | "journal" | "news"
+                    )
+            })
+        })
     }
 
     /// The number of words in `range`, counted up to 8 (enough for every test made of it).

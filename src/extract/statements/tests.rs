@@ -635,3 +635,14 @@ fn unresolved_name_drops_a_place_before_it() {
     assert_eq!(name(&got[0]), "Ana Ruiz");
     assert_eq!(name(&got[1]), "Per Lund");
 }
+
+#[test]
+fn according_to_a_person_over_a_nested_cue() {
+    let text = "Peru has also expressed interest in more fruit, according to Ana Ruiz.";
+    let got = run(text);
+    assert!(
+        got.iter()
+            .any(|s| name(s) == "Ana Ruiz" && s.content.starts_with("Peru has also expressed")),
+        "{got:?}"
+    );
+}
