@@ -295,7 +295,9 @@ impl Extractor<'_, '_> {
                     .any(|r| r.start <= cue_byte && cue_byte < r.end);
                 let coordinated =
                     np_start > range.start && COORDINATORS.contains(self.lower(np_start - 1));
-                if inside && !coordinated {
+                // "He said A and he hoped B": a belief of the same speaker stays in the content.
+                let belief = matches!(cue.kind, CueKind::Verb(f) if f.class == VerbClass::Clause);
+                if inside && (!coordinated || belief) {
                     self.cands.pop();
                 } else if inside {
                     let cut = self.cut_before(np_start, range.start);

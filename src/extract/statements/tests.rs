@@ -646,3 +646,17 @@ fn according_to_a_person_over_a_nested_cue() {
         "{got:?}"
     );
 }
+
+#[test]
+fn coordinated_belief_of_the_same_speaker_stays_in_the_content() {
+    let text = "He said farms had gained from the fair and he hoped more firms would join.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        got[0].content,
+        "farms had gained from the fair and he hoped more firms would join"
+    );
+    // A speech verb after the coordinator is a statement of its own.
+    let got = run("He said farms had gained from the fair, and he added that more would join.");
+    assert_eq!(got.len(), 2, "{got:?}");
+}
