@@ -805,8 +805,9 @@ impl Extractor<'_, '_> {
             self.push_quote(cue.tokens.clone(), who, part, 0.8);
             return;
         }
-        // "..., said X." / "\"...,\" said X."
+        // "..., said X." / "\"...,\" said X.", but not "X, ..., announced Tuesday the ...".
         if (prev_is_comma || prev_closes)
+            && !self.starts_adjunct(cue.tokens.end)
             && let Some(np) = phrase::right_np(self.toks, cue.tokens.end, sent_end)
         {
             let appositive = if self.is(np.end, ",") {
@@ -828,6 +829,13 @@ impl Extractor<'_, '_> {
         }
     }
 
+    /// Whether token `i` opens a time or place adjunct ("on Monday", "Tuesday", "here").
+    fn starts_adjunct(&self, i: usize) -> bool {
+        self.toks
+            .get(i)
+            .is_some_and(|t| ADJUNCT_STARTS.contains(t.lower.as_str()))
+    }
+
     /// Whether a third-person form at token `cue` reads as a plural noun after a number, a
     /// quantifier or an adjective ("eight states", "similar comments", "long-term forecasts"),
     /// or before a break after a bare noun ("fundraising reports, ...").
@@ -839,6 +847,20 @@ impl Extractor<'_, '_> {
             return true;
         }
         let lower = p.lower.as_str();
+        // "the most important US states": a capitalized modifier after an adjective.
+        let modifier_after_adjective = phrase::is_name_word(p)
+            && cue >= 2
+            && self.toks[cue - 2]
+                .text
+                .starts_with(|c: char| c.is_lowercase())
+            && ["ant", "ent", "al", "ous", "ive", "ic", "ful", "est"]
+                .iter()
+                .any(|suffix| {
+                    self.lower(cue - 2).len() > 5 && self.lower(cue - 2).ends_with(suffix)
+                });
+        if modifier_after_adjective {
+            return true;
+        }
         let open_word = p.is_word()
             && p.text.starts_with(|c: char| c.is_lowercase())
             && !PRONOUNS.contains(lower)

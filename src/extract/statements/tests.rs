@@ -240,6 +240,12 @@ fn nouns_and_passives_are_not_cues() {
     assert!(run("Farmers in eight states, or most of the valley, voted for the plan.").is_empty());
     assert!(run("He made similar comments about the harbor on Friday.").is_empty());
     assert_eq!(run("The ministry says the port will open.").len(), 1);
+    assert!(run("She ran one of the most important US states, to help farmers.").is_empty());
+    let got = run("The firm, a grain trader, announced Tuesday the opening of its port office.");
+    assert!(
+        got.iter().all(|s| !name(s).starts_with("Tuesday")),
+        "{got:?}"
+    );
 }
 
 #[test]
