@@ -14,6 +14,8 @@ pub enum VerbClass {
     Clause,
     /// A speech act whose content may be a noun phrase or an infinitive.
     Act,
+    /// A verb that names or characterizes: counts with quoted words or an "as" phrase.
+    Name,
 }
 
 /// One inflected form of a speech verb.
@@ -41,6 +43,7 @@ pub static SPEECH_VERBS: LazyLock<HashMap<&'static str, Vec<VerbForm>>> = LazyLo
             "[say]" => class = VerbClass::Say,
             "[clause]" => class = VerbClass::Clause,
             "[act]" => class = VerbClass::Act,
+            "[name]" => class = VerbClass::Name,
             _ => {
                 for (i, form) in line.split('|').map(str::trim).enumerate() {
                     let words: Vec<&'static str> = form.split_whitespace().collect();
@@ -91,6 +94,15 @@ pub static DETERMINERS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     set(
         "a an the this these those his her its their our my your some many several \
          most other another each every both all no any such",
+    )
+});
+
+/// Quantifiers and number words before a plural noun ("many reports", "eight states").
+pub static QUANTIFIERS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(
+        "many few several more fewer most less numerous various multiple countless two three \
+         four five six seven eight nine ten eleven twelve dozen dozens hundreds thousands \
+         millions both all some",
     )
 });
 

@@ -22,7 +22,7 @@ use std::ops::Range;
 use super::entities::ArticleEntities;
 use super::offsets::CharOffsets;
 use super::sentences::{Sentence, TokenKind};
-use crate::api::v1::{EntityRef, SpeakerResolution, Statement, StatementKind};
+use crate::api::v1::{EntityRef, EntityType, SpeakerResolution, Statement, StatementKind};
 use lexicon::{
     ADJUNCT_STARTS, AUDIENCES, BE, COORDINATORS, DETERMINERS, PRONOUNS, SKIPPABLE, SPEECH_VERBS,
     VerbClass, VerbForm,
@@ -285,6 +285,7 @@ impl Extractor<'_, '_> {
                 && let Who::Phrase(p) = &self.cands[before].who
                 && p.np.len() == 1
                 && PRONOUNS.contains(self.lower(p.np.start))
+                && self.lower(p.np.start) != "who"
             {
                 let np_start = p.np.start;
                 let cue_byte = self.toks[cue.tokens.start].bytes.start;
@@ -294,7 +295,9 @@ impl Extractor<'_, '_> {
                     .any(|r| r.start <= cue_byte && cue_byte < r.end);
                 let coordinated =
                     np_start > range.start && COORDINATORS.contains(self.lower(np_start - 1));
-                if inside && !coordinated {
+                // "He said A and he hoped B": a belief of the same speaker stays in the content.
+                let belief = matches!(cue.kind, CueKind::Verb(f) if f.class == VerbClass::Clause);
+                if inside && (!coordinated || belief) {
                     self.cands.pop();
                 } else if inside {
                     let cut = self.cut_before(np_start, range.start);
@@ -303,6 +306,22 @@ impl Extractor<'_, '_> {
                     {
                         last.end = cut.max(last.start);
                     }
+                }
+            }
+            // "X said A, and Y said B": a new speaker clause ends the content before it.
+            if self.cands.len() == before + 1
+                && before > first_cand
+                && let Who::Phrase(p) = &self.cands[before].who
+                && self.clause_joint(p.np.start, range.start)
+            {
+                let np_start = p.np.start;
+                let np_byte = self.toks[np_start].bytes.start;
+                let cut = self.cut_before(np_start, range.start);
+                if let Some(last) = self.cands[before - 1].pieces.last_mut()
+                    && last.start < np_byte
+                    && np_byte < last.end
+                {
+                    last.end = cut.max(last.start);
                 }
             }
             // A second cue that takes the first one's speaker ends the first one's content.
@@ -321,6 +340,17 @@ impl Extractor<'_, '_> {
                 }
             }
         }
+    }
+
+    /// Whether a new clause starts at token `at`: after a semicolon, or after a comma and a
+    /// coordinator ("..., and Y said").
+    fn clause_joint(&self, at: usize, floor: usize) -> bool {
+        if at <= floor + 1 {
+            return false;
+        }
+        let before = self.lower(at - 1);
+        before == ";"
+            || (matches!(before, "and" | "but" | "while" | "whereas") && self.is(at - 2, ","))
     }
 
     /// The byte where a content ends before the cue at token `cue`: before a comma or a
@@ -405,14 +435,30 @@ impl Extractor<'_, '_> {
             return;
         }
         // "He said ..., according to Reuters": the agency only carries the words.
-        if content
-            .clone()
-            .any(|k| self.toks[k].is_speech_verb() && !self.quotes.quoted(k))
+        if self.is_media(&np)
+            && content
+                .clone()
+                .any(|k| self.toks[k].is_speech_verb() && !self.quotes.quoted(k))
         {
             return;
         }
         let who = Who::Phrase(Phrase { np, appositive });
         self.push_content(cue.tokens.clone(), who, content, 0.8);
+    }
+
+    /// Whether a phrase names a news medium or a report, which carries words rather than
+    /// saying them ("according to Reuters", "according to a newspaper report").
+    fn is_media(&self, np: &Range<usize>) -> bool {
+        self.toks.get(np.clone()).is_some_and(|ts| {
+            ts.iter().any(|t| {
+                let w = t.lower.as_str();
+                (AUDIENCES.contains(w) && !matches!(w, "him" | "her" | "them" | "us" | "me"))
+                    || matches!(
+                        w,
+                        "report" | "reports" | "media" | "times" | "post" | "journal" | "news"
+                    )
+            })
+        })
     }
 
     /// The number of words in `range`, counted up to 8 (enough for every test made of it).
@@ -586,6 +632,9 @@ impl Extractor<'_, '_> {
             // "tweets targeting ...", "reports were ...": a plural noun.
             let third = !past && !f.participle && !f.base;
             let next = self.lower(cue.tokens.end);
+            if third && self.plural_noun_reading(start) {
+                return;
+            }
             if third
                 && (BE.contains(next)
                     || matches!(next, "have" | "had" | "show" | "showed")
@@ -634,20 +683,36 @@ impl Extractor<'_, '_> {
             if !self.complement_ok(from, sent_end, form) {
                 return;
             }
-            self.push_content(cue.tokens.clone(), who, from..sent_end, 0.7);
+            let end = self.complement_end(range.start, from, sent_end, form);
+            self.push_content(cue.tokens.clone(), who, from..end, 0.7);
             return;
         }
 
         // A phrase to the left: "X said", "X, Y's chairman, said".
-        let mut left = phrase::left_np(self.toks, range.start, k).map(|np| Phrase {
-            np,
-            appositive: None,
-        });
+        let mut left = self
+            .np_before(range.start, k)
+            .map(|np| self.unclosed_appositive(range.start, np));
         if left.is_none()
             && prev_is_comma
             && let Some(comma) = prev
         {
-            left = self.appositive_before(range.start, comma);
+            left = self
+                .appositive_before(range.start, comma)
+                .or_else(|| self.loose_appositive_before(range.start, comma));
+        }
+        // "X, who ..., said" / "X -- who ... -- told".
+        if left.is_none()
+            && let Some(sep) = prev.filter(|&p| self.is_separator(p))
+        {
+            left = self.relative_before(range.start, sep);
+        }
+        // "X, who said ...": the relative pronoun stands for X.
+        let relative = left.is_none() && self.relative_pronoun(range.start, k);
+        if relative {
+            left = Some(Phrase {
+                np: k - 1..k,
+                appositive: None,
+            });
         }
         let boundary = left
             .as_ref()
@@ -655,15 +720,53 @@ impl Extractor<'_, '_> {
             .checked_sub(1)
             .filter(|&b| b >= range.start);
         if let Some(phrase) = left {
+            let after_cue = self.after_listener(cue.tokens.end, sent_end, form);
+            let quote_before = boundary.is_some_and(|b| {
+                self.quotes.closed_at(b).is_some()
+                    || (b > range.start && self.quotes.closed_at(b - 1).is_some())
+            });
+            // "X said, \"...\"" / "Asked about it, X said: \"...\"": the quote after the cue.
+            if !relative
+                && !quote_before
+                && matches!(self.toks.get(after_cue).map(|t| t.text), Some("," | ":"))
+                && let Some(part) = self.quotes.opened_at(after_cue + 1)
+                && !self.consumed[part]
+            {
+                self.push_quote(cue.tokens.clone(), Who::Phrase(phrase), part, 0.85);
+                return;
+            }
+            // "A, X said, B": the content is both sides of the cue.
+            if !relative
+                && let Some(b) = boundary
+                && self.is(b, ",")
+                && self.quotes.closed_at(b).is_none()
+                && !(b > range.start && self.quotes.closed_at(b - 1).is_some())
+                && let Some(rest) = self.parenthetical_rest(after_cue, sent_end)
+            {
+                self.push_around(
+                    cue.tokens.clone(),
+                    Who::Phrase(phrase),
+                    range.start..b,
+                    rest,
+                );
+                return;
+            }
             // "..., X said." / "\"...,\" X said."
-            if let Some(b) = boundary
-                && self.adjuncts_only(
-                    self.after_listener(cue.tokens.end, sent_end, form),
-                    sent_end,
-                )
+            if !relative
+                && let Some(b) = boundary
+                && self.adjuncts_only(after_cue, sent_end)
                 && let Some(content) = self.content_before(range, b)
             {
                 self.push_before(cue.tokens.clone(), Who::Phrase(phrase), content, b);
+                return;
+            }
+            // "\"...?\" X asked.": the quote closed the sentence before.
+            if !relative
+                && boundary.is_none()
+                && self.adjuncts_only(after_cue, sent_end)
+                && let Some(part) = self.quote_closing_before(range.start)
+            {
+                self.push_quote(cue.tokens.clone(), Who::Phrase(phrase), part, 0.8);
                 return;
             }
             if boundary.is_some_and(|b| self.quotes.closed_at(b).is_some()) {
@@ -680,12 +783,31 @@ impl Extractor<'_, '_> {
             if !self.complement_ok(from, sent_end, form) {
                 return;
             }
-            self.push_content(cue.tokens.clone(), Who::Phrase(phrase), from..sent_end, 0.8);
+            let mut end = self.complement_end(range.start, from, sent_end, form);
+            if relative {
+                // The relative clause ends at its closing comma or dash.
+                end = (from..end).find(|&p| self.is_separator(p)).unwrap_or(end);
+            }
+            self.push_content(cue.tokens.clone(), Who::Phrase(phrase), from..end, 0.8);
             return;
         }
 
-        // "..., said X." / "\"...,\" said X."
+        // "\"...?\" asked X.": the quote closed the sentence before.
+        if prev.is_none()
+            && let Some(part) = self.quote_closing_before(range.start)
+            && let Some(np) = phrase::right_np(self.toks, cue.tokens.end, sent_end)
+            && self.adjuncts_only(np.end, sent_end)
+        {
+            let who = Who::Phrase(Phrase {
+                np,
+                appositive: None,
+            });
+            self.push_quote(cue.tokens.clone(), who, part, 0.8);
+            return;
+        }
+        // "..., said X." / "\"...,\" said X.", but not "X, ..., announced Tuesday the ...".
         if (prev_is_comma || prev_closes)
+            && !self.starts_adjunct(cue.tokens.end)
             && let Some(np) = phrase::right_np(self.toks, cue.tokens.end, sent_end)
         {
             let appositive = if self.is(np.end, ",") {
@@ -705,6 +827,325 @@ impl Extractor<'_, '_> {
                 self.push_before(cue.tokens.clone(), who, content, b);
             }
         }
+    }
+
+    /// Whether token `i` opens a time or place adjunct ("on Monday", "Tuesday", "here").
+    fn starts_adjunct(&self, i: usize) -> bool {
+        self.toks
+            .get(i)
+            .is_some_and(|t| ADJUNCT_STARTS.contains(t.lower.as_str()))
+    }
+
+    /// Whether a third-person form at token `cue` reads as a plural noun after a number, a
+    /// quantifier or an adjective ("eight states", "similar comments", "long-term forecasts"),
+    /// or before a break after a bare noun ("fundraising reports, ...").
+    fn plural_noun_reading(&self, cue: usize) -> bool {
+        let Some(p) = cue.checked_sub(1).and_then(|p| self.toks.get(p)) else {
+            return false;
+        };
+        if p.is_number() {
+            return true;
+        }
+        let lower = p.lower.as_str();
+        // "the most important US states": a capitalized modifier after an adjective.
+        let modifier_after_adjective = phrase::is_name_word(p)
+            && cue >= 2
+            && self.toks[cue - 2]
+                .text
+                .starts_with(|c: char| c.is_lowercase())
+            && ["ant", "ent", "al", "ous", "ive", "ic", "ful", "est"]
+                .iter()
+                .any(|suffix| {
+                    self.lower(cue - 2).len() > 5 && self.lower(cue - 2).ends_with(suffix)
+                });
+        if modifier_after_adjective {
+            return true;
+        }
+        let open_word = p.is_word()
+            && p.text.starts_with(|c: char| c.is_lowercase())
+            && !PRONOUNS.contains(lower)
+            && !SKIPPABLE.contains(lower)
+            && !lexicon::ROLE_WORDS.contains(lower);
+        if !open_word {
+            return false;
+        }
+        if lexicon::QUANTIFIERS.contains(lower) {
+            return true;
+        }
+        let determined = cue >= 2 && DETERMINERS.contains(self.lower(cue - 2));
+        let adjective = lower.contains('-')
+            || [
+                "al", "ar", "ous", "ive", "ic", "ful", "ing", "ed", "able", "ible", "ary", "less",
+                "ish", "ern", "ian",
+            ]
+            .iter()
+            .any(|suffix| lower.len() > suffix.len() + 2 && lower.ends_with(suffix));
+        let next = self.lower(cue + 1);
+        let bare = matches!(next, "," | "." | ";" | "and" | "or" | ")" | "");
+        !determined && (adjective || bare)
+    }
+
+    /// Whether token `i` is a comma or a dash that can close a relative clause or an appositive.
+    fn is_separator(&self, i: usize) -> bool {
+        self.toks
+            .get(i)
+            .is_some_and(|t| matches!(t.text, "," | "--" | "—" | "–") && !self.quotes.quoted(i))
+    }
+
+    /// A subject followed by a relative clause that ends at `sep`: "Ortiz, who runs the port,
+    /// said". Looks back a bounded number of tokens for ", who".
+    fn relative_before(&self, floor: usize, sep: usize) -> Option<Phrase> {
+        let limit = sep.saturating_sub(32).max(floor);
+        let who = (limit + 1..sep)
+            .rev()
+            .find(|&w| matches!(self.lower(w), "who" | "whose") && self.is_separator(w - 1))?;
+        // The clause must not hold a statement boundary of its own.
+        if (who..sep).any(|p| matches!(self.toks[p].text, ";" | ":" | "(" | ")")) {
+            return None;
+        }
+        let np = self.np_before(floor, who - 1)?;
+        let head = &self.toks[np.end - 1];
+        let named = head.text.chars().next().is_some_and(char::is_uppercase)
+            || lexicon::ROLE_WORDS.contains(head.lower.as_str());
+        (named && !PRONOUNS.contains(head.lower.as_str())).then_some(Phrase {
+            np,
+            appositive: None,
+        })
+    }
+
+    /// Whether the cue at token `cue` follows "who": a relative clause whose speaker is the
+    /// phrase before it ("Ortiz, who said ...", "farmers who say ...").
+    fn relative_pronoun(&self, floor: usize, cue: usize) -> bool {
+        if cue < floor + 2 || self.lower(cue - 1) != "who" {
+            return false;
+        }
+        if self.is_separator(cue - 2) {
+            return cue >= floor + 3 && self.np_before(floor, cue - 2).is_some();
+        }
+        phrase::left_np(self.toks, floor, cue - 1).is_some()
+    }
+
+    /// The noun phrase that ends before token `end`, past a parenthesis that closes there
+    /// ("Sen. Ana Ruiz (D-Ore.) said").
+    fn np_before(&self, floor: usize, end: usize) -> Option<Range<usize>> {
+        if let Some(np) = phrase::left_np(self.toks, floor, end) {
+            // "a senior Communist Party of China (CPC) official".
+            if np.start > floor + 1 && self.is(np.start - 1, ")") {
+                let limit = np.start.saturating_sub(10).max(floor);
+                if let Some(open) = (limit..np.start - 1).rev().find(|&p| self.is(p, "("))
+                    && let Some(before) = phrase::left_np(self.toks, floor, open)
+                {
+                    return Some(before.start..np.end);
+                }
+            }
+            return Some(np);
+        }
+        if end == 0 || !self.is(end - 1, ")") {
+            return None;
+        }
+        let limit = end.saturating_sub(10).max(floor);
+        let open = (limit..end - 1).rev().find(|&p| self.is(p, "("))?;
+        phrase::left_np(self.toks, floor, open)
+    }
+
+    /// "Ana Ruiz, a farm leader said": an appositive whose closing comma is missing describes
+    /// the name before it.
+    fn unclosed_appositive(&self, floor: usize, np: Range<usize>) -> Phrase {
+        let indefinite = matches!(self.lower(np.start), "a" | "an");
+        let name = np
+            .start
+            .checked_sub(1)
+            .filter(|&c| indefinite && c > floor && self.is(c, ","))
+            .and_then(|c| self.np_before(floor, c))
+            .filter(|n| {
+                let head = &self.toks[n.end - 1];
+                n.len() >= 2
+                    && phrase::is_name_word(&self.toks[n.end - 2])
+                    && phrase::is_name_word(head)
+                    && !PRONOUNS.contains(head.lower.as_str())
+            });
+        match name {
+            Some(name) => Phrase {
+                np: name,
+                appositive: Some(np),
+            },
+            None => Phrase {
+                np,
+                appositive: None,
+            },
+        }
+    }
+
+    /// A named subject with an appositive of any kind before the cue: "Ana Ruiz, 52, a farmer
+    /// from the valley, said". The name must open its clause.
+    fn loose_appositive_before(&self, floor: usize, comma: usize) -> Option<Phrase> {
+        let limit = comma.saturating_sub(24).max(floor);
+        let mut open = comma;
+        for _ in 0..3 {
+            open = (limit..open).rev().find(|&c| self.is(c, ","))?;
+            let inner = open + 1..comma;
+            if inner.clone().any(|p| {
+                let t = &self.toks[p];
+                t.is_speech_verb()
+                    || self.quotes.quoted(p)
+                    || matches!(t.text, ";" | ":" | "\"" | "“" | "”")
+            }) || matches!(self.lower(open + 1), "who" | "which" | "that" | "whose")
+            {
+                return None;
+            }
+            let Some(np) = self.np_before(floor, open) else {
+                continue;
+            };
+            let head = &self.toks[np.end - 1];
+            let named = phrase::is_name_word(head)
+                && !PRONOUNS.contains(head.lower.as_str())
+                && !lexicon::STOP.contains(head.lower.as_str());
+            let opens_clause = np.start == floor || self.is(np.start - 1, ",");
+            if named && opens_clause {
+                return Some(Phrase {
+                    np,
+                    appositive: Some(inner),
+                });
+            }
+        }
+        None
+    }
+
+    /// The quote part that closes right before token `start` (the sentence before ended
+    /// inside it), in the same paragraph and not yet taken.
+    fn quote_closing_before(&self, start: usize) -> Option<usize> {
+        let last = start.checked_sub(1)?;
+        if self.toks.get(start).is_none_or(|t| t.paragraph_start) {
+            return None;
+        }
+        let part = self.quotes.closed_at(last)?;
+        (!self.consumed[part]).then_some(part)
+    }
+
+    /// After a cue that closes a parenthetical ("A, X said, B"): the tokens of B, when a
+    /// comma follows the cue (past short adjuncts) and a clause of its own follows the comma.
+    fn parenthetical_rest(&self, from: usize, end: usize) -> Option<Range<usize>> {
+        let limit = (from + 6).min(end);
+        let comma = (from..limit).find(|&p| self.is(p, ","))?;
+        if comma > from && !ADJUNCT_STARTS.contains(self.lower(from)) {
+            return None;
+        }
+        if (from..comma).any(|p| self.lower(p) == "that" || self.quotes.quoted(p)) {
+            return None;
+        }
+        let rest = comma + 1..end;
+        let first = self.toks.get(rest.start)?;
+        // "..., X said, adding ..." is a cue of its own.
+        let participle = first.lower.ends_with("ing") && first.is_word();
+        if participle || first.is_speech_verb() || self.word_count(&rest) < 3 {
+            return None;
+        }
+        // "..., X said, citing ...", "..., X said, according to ...": not a clause.
+        if matches!(
+            first.lower.as_str(),
+            "according" | "as" | "in" | "on" | "at"
+        ) {
+            return None;
+        }
+        Some(rest)
+    }
+
+    /// Adds a statement whose content lies on both sides of its cue: "A, X said, B".
+    fn push_around(
+        &mut self,
+        cue: Range<usize>,
+        who: Who,
+        before: Range<usize>,
+        after: Range<usize>,
+    ) {
+        let n = self.cands.len();
+        self.push_content(cue, who, after, 0.8);
+        if self.cands.len() != n + 1 {
+            return;
+        }
+        let mut before = before;
+        while before.start < before.end
+            && self.toks[before.start].is_punct()
+            && self.quotes.opened_at(before.start).is_none()
+        {
+            before.start += 1;
+        }
+        while before.end > before.start
+            && self.toks[before.end - 1].is_punct()
+            && self.quotes.closed_at(before.end - 1).is_none()
+        {
+            before.end -= 1;
+        }
+        if before.start >= before.end {
+            return;
+        }
+        let quoted = before.clone().any(|i| self.quotes.opened_at(i).is_some());
+        for i in before.clone() {
+            if let Some(part) = self.quotes.opened_at(i) {
+                self.consumed[part] = true;
+            }
+        }
+        let bytes = self.toks[before.start].bytes.start..self.toks[before.end - 1].bytes.end;
+        let cand = &mut self.cands[n];
+        if quoted || cand.kind != StatementKind::Indirect {
+            cand.kind = StatementKind::Mixed;
+        }
+        cand.pieces.insert(0, clip(self.text, bytes));
+    }
+
+    /// Where the content of a cue ends: at the first comma or semicolon for a speech act whose
+    /// complement is a noun phrase or an infinitive ("pledged to cut taxes, after ..."), or
+    /// when the cue stands in a leading subordinate clause ("While X said A, B ..."); else at
+    /// the sentence end.
+    fn complement_end(
+        &self,
+        sentence: usize,
+        from: usize,
+        end: usize,
+        form: Option<VerbForm>,
+    ) -> usize {
+        if form.is_some_and(|f| f.class == VerbClass::Name) {
+            return self.naming_end(from, end).unwrap_or(end);
+        }
+        let act = form.is_some_and(|f| f.class == VerbClass::Act);
+        if !act && !self.in_leading_subordinate(sentence, from) {
+            return end;
+        }
+        (from..end)
+            .find(|&p| matches!(self.toks[p].text, "," | ";") && !self.quotes.quoted(p))
+            .unwrap_or(end)
+    }
+
+    /// The end of what a naming verb says: the quotation that gives the words ("called the
+    /// plan \"a disaster\""), or the sentence end for "called him a liar" and "described it
+    /// as unfair". `None` when neither follows.
+    fn naming_end(&self, from: usize, end: usize) -> Option<usize> {
+        let limit = (from + 12).min(end);
+        if let Some(part) = (from..limit).find_map(|k| self.quotes.opened_at(k)) {
+            let close = self.quotes.parts[part].close.map_or(end, |c| c + 1);
+            return Some(close.min(end));
+        }
+        let object = matches!(
+            self.lower(from),
+            "him" | "her" | "them" | "it" | "me" | "us" | "himself" | "herself" | "themselves"
+        );
+        let predicate = object && matches!(self.lower(from + 1), "a" | "an" | "the");
+        let as_phrase = (from..limit).any(|k| self.lower(k) == "as");
+        (predicate || as_phrase).then_some(end)
+    }
+
+    /// Whether token `at` lies in a subordinate clause that opens the sentence ("While X
+    /// said ..., Y"), before any comma.
+    fn in_leading_subordinate(&self, sentence: usize, at: usize) -> bool {
+        let mut p = sentence;
+        if COORDINATORS.contains(self.lower(p)) {
+            p += 1;
+        }
+        let opener = matches!(
+            self.lower(p),
+            "while" | "although" | "though" | "whereas" | "because" | "since" | "if" | "unless"
+        );
+        opener && at > p && at - p < 24 && !(p..at).any(|k| self.is(k, ","))
     }
 
     /// After "told" (and the like), past the listener: "told Reuters", "told a news conference".
@@ -751,7 +1192,11 @@ impl Extractor<'_, '_> {
         }
         // An adjunct, unless a "that" clause follows it: "said on Friday that ...".
         let limit = (from + 10).min(end);
-        !(from..limit).any(|k| self.lower(k) == "that" || self.quotes.opened_at(k).is_some())
+        !(from..limit).any(|k| {
+            self.lower(k) == "that"
+                || (self.quotes.opened_at(k).is_some()
+                    && matches!(self.toks[k - 1].text, ":" | ","))
+        })
     }
 
     /// The content before a cue whose clause starts after token `boundary` (a comma or a
@@ -793,6 +1238,9 @@ impl Extractor<'_, '_> {
     /// Where the content after a cue starts: after a "that" that follows adjuncts, after the
     /// listener of "told", after a colon.
     fn content_start(&self, from: usize, end: usize, form: Option<VerbForm>) -> usize {
+        if form.is_some_and(|f| f.class == VerbClass::Name) {
+            return from;
+        }
         let limit = (from + 10).min(end);
         // "said on Friday that ...", "told reporters in Beijing that ...".
         for k in from..limit {
@@ -886,6 +1334,7 @@ impl Extractor<'_, '_> {
                     )
             }
             Some(VerbClass::Say) => !first.is_number() && !matches!(first.text, "%" | "$"),
+            Some(VerbClass::Name) => self.naming_end(from, end).is_some(),
             _ => true,
         }
     }
@@ -1061,6 +1510,7 @@ impl Extractor<'_, '_> {
                 speakers[n] = Some(s);
             }
         }
+        name_described(toks, &cands, &order, &mut speakers);
         // Inherited speakers whose source came later in the text.
         for _ in 0..2 {
             for n in 0..cands.len() {
@@ -1145,6 +1595,16 @@ fn speaker(
     let first = &toks[phrase.np.start];
     let last = &toks[phrase.np.end - 1];
     let span = first.bytes.start..last.bytes.end;
+    // "X, who said ...": the speaker is X, mentioned here by "who".
+    if let Some(np) = relative_antecedent(toks, phrase) {
+        let antecedent = Phrase {
+            np,
+            appositive: None,
+        };
+        let mut s = speaker(text, toks, &antecedent, entities, history, names);
+        s.span = span;
+        return s;
+    }
     let parts = phrase::split(text, toks, phrase);
     let pronoun = phrase.np.len() == 1 && PRONOUNS.contains(first.lower.as_str());
     let form = if pronoun {
@@ -1160,7 +1620,14 @@ fn speaker(
         let plural = last.lower.ends_with('s') && !last.lower.ends_with("ss");
         Form::Description { words, plural }
     };
-    if let Some(r) = phrase::resolve(entities, span.clone()) {
+    let head = &toks[phrase::head(toks, &phrase.np)];
+    let place = phrase::Place {
+        bytes: span.clone(),
+        head: head.bytes.clone(),
+        head_word: &head.lower,
+        last: last.bytes.clone(),
+    };
+    if let Some(r) = phrase::resolve(entities, &place) {
         return Speaker {
             speaker: r.speaker,
             role: parts.role,
@@ -1174,7 +1641,8 @@ fn speaker(
     // No mention resolves the phrase: fall back on a speaker before it.
     let antecedent = match &form {
         Form::Pronoun => match first.lower.as_str() {
-            "he" | "she" => recent().find(|s| s.form == Form::Name || s.is_singular_role()),
+            "he" | "she" => recent()
+                .find(|s| (s.form == Form::Name && s.may_be_person()) || s.is_singular_role()),
             "they" => recent()
                 .find(|s| matches!(s.form, Form::Description { plural: true, .. }))
                 .or_else(|| recent().next()),
@@ -1201,16 +1669,26 @@ fn speaker(
             penalty: 0.15,
         };
     }
-    // A short name: the fullest form among the article's speakers ("Ma" for "Jack Ma").
+    // A short name: the fullest form among the article's speakers and persons ("Ma" for
+    // "Jack Ma").
     let mut name = parts.name;
     if form == Form::Name {
         let suffix = format!(" {}", name.to_lowercase());
+        let persons = entities
+            .entities
+            .iter()
+            .filter(|e| e.r#type == EntityType::Person as i32)
+            .map(|e| &e.name);
         if let Some(full) = names
             .iter()
+            .chain(persons)
             .filter(|n| n.to_lowercase().ends_with(&suffix))
             .max_by_key(|n| n.len())
         {
             name = full.clone();
+        }
+        if let Some(short) = name_after_places(text, toks, &parts.name_tokens, entities) {
+            name = short;
         }
     }
     Speaker {
@@ -1226,7 +1704,121 @@ fn speaker(
     }
 }
 
+/// "A Mexican official said ...", then in the next paragraph "Ana Ruiz, director of ...,
+/// said": a speaker first described by an indefinite role and named in the next paragraph's
+/// first statement is that person; the description's other statements follow.
+fn name_described(
+    toks: &[Tok<'_>],
+    cands: &[Cand],
+    order: &[usize],
+    speakers: &mut [Option<Speaker>],
+) {
+    let paragraph = |n: usize| toks[cands[n].cue.start].paragraph;
+    for (i, &n) in order.iter().enumerate() {
+        let Who::Phrase(p) = &cands[n].who else {
+            continue;
+        };
+        let Some(described) = speakers[n].as_ref() else {
+            continue;
+        };
+        let indefinite = matches!(toks[p.np.start].lower.as_str(), "a" | "an");
+        let singular = matches!(described.form, Form::Description { plural: false, .. });
+        if !indefinite || !singular || !described.speaker.entity_id.is_empty() {
+            continue;
+        }
+        let next = order[i + 1..]
+            .iter()
+            .copied()
+            .find(|&m| paragraph(m) != paragraph(n) && matches!(cands[m].who, Who::Phrase(_)));
+        let Some(named) = next
+            .filter(|&m| paragraph(m) == paragraph(n) + 1)
+            .and_then(|m| speakers[m].as_ref())
+            .filter(|s| s.form == Form::Name && s.may_be_person())
+        else {
+            continue;
+        };
+        let old = described.speaker.name.clone();
+        let named = named.clone();
+        for s in speakers.iter_mut().flatten() {
+            if s.speaker.entity_id.is_empty() && s.speaker.name == old {
+                s.speaker = named.speaker.clone();
+                s.role.clone_from(&named.role);
+                s.form = Form::Name;
+                s.resolution = named.resolution;
+            }
+        }
+    }
+}
+
+/// An unresolved name without the place or body named before it ("Invest Hong Kong Ana
+/// Ruiz" -> "Ana Ruiz"), when a mention of a place or an organization ends inside the name.
+fn name_after_places(
+    text: &str,
+    toks: &[Tok<'_>],
+    name_tokens: &Range<usize>,
+    entities: &ArticleEntities,
+) -> Option<String> {
+    let first = toks.get(name_tokens.start)?;
+    let last = toks.get(name_tokens.end.checked_sub(1)?)?;
+    let bytes = first.bytes.start..last.bytes.end;
+    let cut = entities
+        .mentions_in(bytes.clone())
+        .filter(|m| {
+            m.bytes.end < bytes.end
+                && entities
+                    .entities
+                    .get(m.entity)
+                    .is_some_and(|e| e.r#type != EntityType::Person as i32)
+        })
+        .map(|m| m.bytes.end)
+        .max()?;
+    let rest: Vec<&str> = text.get(cut..bytes.end)?.split_whitespace().collect();
+    let named = rest.len() >= 2 && rest.iter().all(|w| w.starts_with(char::is_uppercase));
+    named.then(|| rest.join(" "))
+}
+
+/// The phrase a relative "who" stands for: the noun phrase before the comma or dash that
+/// opens the clause ("Ortiz, who said ...").
+fn relative_antecedent(toks: &[Tok<'_>], phrase: &Phrase) -> Option<Range<usize>> {
+    let who = phrase.np.start;
+    if phrase.np.len() != 1 || toks.get(who)?.lower != "who" {
+        return None;
+    }
+    let before = who.checked_sub(1)?;
+    // "Ortiz, who said" or "farmers who say".
+    let end = if matches!(toks.get(before)?.text, "," | "--" | "—" | "–") {
+        before
+    } else {
+        who
+    };
+    let sentence = toks[who].sentence;
+    let floor = (end.saturating_sub(phrase::MAX_PHRASE)..end)
+        .find(|&i| toks[i].sentence == sentence)
+        .unwrap_or(end);
+    if let Some(np) = phrase::left_np(toks, floor, end) {
+        if end != who {
+            return Some(np);
+        }
+        // "The plan angered farmers who say": the phrase starts after a verb.
+        let verb = (np.start..np.end - 1).rev().find(|&k| {
+            let t = &toks[k];
+            t.lower.ends_with("ed") && t.text.starts_with(|c: char| c.is_lowercase())
+        });
+        return Some(verb.map_or(np.start, |v| v + 1)..np.end);
+    }
+    // "Sen. Ana Ruiz (D-Ore.), who said".
+    let close = end.checked_sub(1).filter(|&c| toks[c].text == ")")?;
+    let open = (floor..close).rev().find(|&p| toks[p].text == "(")?;
+    phrase::left_np(toks, floor, open)
+}
+
 impl Speaker {
+    /// Whether the speaker may be a person: resolved to a person, or not resolved.
+    fn may_be_person(&self) -> bool {
+        let t = self.speaker.r#type;
+        t == EntityType::Person as i32 || t == EntityType::Unspecified as i32
+    }
+
     /// A one-person description: "a spokesman", "the official".
     fn is_singular_role(&self) -> bool {
         matches!(&self.form, Form::Description { words, plural: false }

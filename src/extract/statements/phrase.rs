@@ -15,7 +15,7 @@ use crate::api::v1::{EntityRef, EntityType, MentionKind, SpeakerResolution};
 use crate::extract::entities::ArticleEntities;
 
 /// Longest speaker phrase, in tokens.
-const MAX_PHRASE: usize = 12;
+pub const MAX_PHRASE: usize = 12;
 /// Longest appositive, in tokens.
 const MAX_APPOSITIVE: usize = 16;
 
@@ -28,7 +28,8 @@ pub struct Phrase {
     pub appositive: Option<Range<usize>>,
 }
 
-fn is_name_word(tok: &Tok<'_>) -> bool {
+/// Whether a token is a capitalized word.
+pub fn is_name_word(tok: &Tok<'_>) -> bool {
     tok.is_word() && tok.text.chars().next().is_some_and(char::is_uppercase)
 }
 
@@ -96,6 +97,12 @@ pub fn left_np(toks: &[Tok<'_>], floor: usize, end: usize) -> Option<Range<usize
             break;
         }
         if (content_word(t) || t.is_number()) && !PRONOUNS.contains(lower) {
+            start -= 1;
+            continue;
+        }
+        // A capitalized function word inside a name after a title: "spokesman Per Paust".
+        let titled = start >= floor + 2 && ROLE_WORDS.contains(toks[start - 2].lower.as_str());
+        if is_name_word(t) && is_name_word(&toks[start]) && titled {
             start -= 1;
             continue;
         }
@@ -232,7 +239,16 @@ pub fn words(text: &str, toks: &[Tok<'_>], range: Range<usize>) -> String {
 
 /// Splits a speaker phrase into role and name.
 pub fn split(text: &str, toks: &[Tok<'_>], phrase: &Phrase) -> Parts {
-    let np = phrase.np.clone();
+    let mut np = phrase.np.clone();
+    // "Ana Ruiz of the ministry": the name ends at the head.
+    let h = head(toks, &np);
+    if h + 1 < np.end
+        && toks
+            .get(h)
+            .is_some_and(|t| is_name_word(t) && !ROLE_WORDS.contains(t.lower.as_str()))
+    {
+        np.end = h + 1;
+    }
     let Some(head) = np.end.checked_sub(1).and_then(|e| toks.get(e)) else {
         return Parts::default();
     };
@@ -320,16 +336,93 @@ fn type_rank(t: i32) -> Option<usize> {
     }
 }
 
-/// Resolves the phrase at `bytes` through the article's mentions: a name or alias of a person,
+/// The head of a noun phrase: its last word before a preposition that opens a complement
+/// ("a spokesman for the ministry" -> "spokesman"); a preposition inside a name ("Bank of
+/// Chile") opens none.
+pub fn head(toks: &[Tok<'_>], np: &Range<usize>) -> usize {
+    (np.start + 1..np.end)
+        .find(|&k| {
+            let preposition = toks
+                .get(k)
+                .is_some_and(|t| NP_PREPOSITIONS.contains(t.lower.as_str()) || t.lower == "to");
+            let in_name = toks
+                .get(k - 1)
+                .is_some_and(|t| is_name_word(t) && !ROLE_WORDS.contains(t.lower.as_str()))
+                && toks.get(k + 1).is_some_and(is_name_word);
+            preposition && !in_name
+        })
+        .map_or(np.end, |k| k)
+        .saturating_sub(1)
+        .max(np.start)
+}
+
+/// Whether a phrase with this head word speaks for the country or body named in it ("the
+/// Chinese government", "U.S. authorities"), so that the phrase resolves to that entity.
+fn speaks_for_named(head: &str) -> bool {
+    matches!(
+        head,
+        "government" | "governments" | "authorities" | "administration" | "cabinet" | "side"
+    )
+}
+
+/// Where a speaker phrase lies: all of it, its head word and its last word.
+pub struct Place<'a> {
+    /// Bytes of the whole phrase.
+    pub bytes: Range<usize>,
+    /// Bytes of the head word.
+    pub head: Range<usize>,
+    /// The head word in lower case.
+    pub head_word: &'a str,
+    /// Bytes of the last word.
+    pub last: Range<usize>,
+}
+
+fn covers(outer: &Range<usize>, inner: &Range<usize>) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+/// The country a place named alone stands for ("Washington said"): the article's entity of
+/// that country.
+fn country_of_place(entities: &ArticleEntities, place: usize) -> Option<usize> {
+    let code = &entities.entities.get(place)?.country_code;
+    if code.is_empty() {
+        return None;
+    }
+    entities
+        .entities
+        .iter()
+        .position(|e| e.r#type == EntityType::Country as i32 && &e.country_code == code)
+}
+
+/// Resolves a speaker phrase through the article's mentions: a name or alias of a person,
 /// then of an organization, then of a country; else a pronoun or description linked to an
-/// entity. `None` when no mention inside the phrase resolves.
-pub fn resolve(entities: &ArticleEntities, bytes: Range<usize>) -> Option<Resolved> {
+/// entity. Only a mention that covers the head counts ("U.S. officials" are not the United
+/// States), or a person named at the end ("Governor of California Ana Ruiz"), unless the head
+/// speaks for what is named ("the Chinese government"). A place named alone stands for its
+/// country's government. `None` when no mention resolves.
+pub fn resolve(entities: &ArticleEntities, place: &Place<'_>) -> Option<Resolved> {
+    let any = speaks_for_named(place.head_word);
     let mut best: Option<((usize, usize), usize, SpeakerResolution)> = None;
-    for m in entities.mentions_in(bytes) {
+    for m in entities.mentions_in(place.bytes.clone()) {
         let Some(entity) = entities.entities.get(m.entity) else {
             continue;
         };
-        let Some(rank) = type_rank(entity.r#type) else {
+        let person = entity.r#type == EntityType::Person as i32;
+        if !(any || covers(&m.bytes, &place.head) || (person && covers(&m.bytes, &place.last))) {
+            continue;
+        }
+        let mut target = m.entity;
+        if entity.r#type == EntityType::Location as i32 && covers(&m.bytes, &place.bytes) {
+            let Some(country) = country_of_place(entities, m.entity) else {
+                continue;
+            };
+            target = country;
+        }
+        let Some(rank) = entities
+            .entities
+            .get(target)
+            .and_then(|e| type_rank(e.r#type))
+        else {
             continue;
         };
         let (kind_rank, resolution) = match m.kind {
@@ -341,7 +434,7 @@ pub fn resolve(entities: &ArticleEntities, bytes: Range<usize>) -> Option<Resolv
         };
         let key = (kind_rank, rank);
         if best.as_ref().is_none_or(|(k, _, _)| key < *k) {
-            best = Some((key, m.entity, resolution));
+            best = Some((key, target, resolution));
         }
     }
     let (_, entity, resolution) = best?;

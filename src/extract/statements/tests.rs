@@ -237,6 +237,15 @@ fn nouns_and_passives_are_not_cues() {
     assert!(run("The report was said to be late.").is_empty());
     assert!(run("The state of the roads is poor.").is_empty());
     assert!(run("Exports added 5 percent in May.").is_empty());
+    assert!(run("Farmers in eight states, or most of the valley, voted for the plan.").is_empty());
+    assert!(run("He made similar comments about the harbor on Friday.").is_empty());
+    assert_eq!(run("The ministry says the port will open.").len(), 1);
+    assert!(run("She ran one of the most important US states, to help farmers.").is_empty());
+    let got = run("The firm, a grain trader, announced Tuesday the opening of its port office.");
+    assert!(
+        got.iter().all(|s| !name(s).starts_with("Tuesday")),
+        "{got:?}"
+    );
 }
 
 #[test]
@@ -356,6 +365,24 @@ fn speakers_resolve_through_entity_mentions() {
 }
 
 #[test]
+fn description_whose_head_is_not_a_name_stays_a_description() {
+    let text =
+        "Chilean officials said the quota would stay. The Chilean government said it agreed.";
+    let offsets = CharOffsets::new(text);
+    let entities = ArticleEntities {
+        entities: vec![person("country/CL", "Chile", EntityType::Country)],
+        mentions: vec![
+            mention(text, &offsets, "Chilean", 0, MentionKind::Alias, 0),
+            mention(text, &offsets, "Chilean", 1, MentionKind::Alias, 0),
+        ],
+    };
+    let got = run_with(text, &entities);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(name(&got[0]), "Chilean officials");
+    assert_eq!(name(&got[1]), "Chile");
+}
+
+#[test]
 fn pathological_input_stays_linear() {
     let quotes = "\"".repeat(100_000);
     assert!(run(&quotes).is_empty());
@@ -391,4 +418,251 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn parenthetical_cue_takes_both_sides() {
+    let text = "The new port, Ortiz said, would open to grain ships next spring.";
+    let got = run(text);
+    assert_eq!(got.len(), 1);
+    assert_eq!(name(&got[0]), "Ortiz");
+    assert_eq!(
+        got[0].content,
+        "The new port would open to grain ships next spring"
+    );
+    assert_eq!(
+        slice(text, got[0].content_span.as_ref()),
+        "The new port, Ortiz said, would open to grain ships next spring"
+    );
+    check_spans(text, &got);
+    // A participle after the cue is a cue of its own, not the rest of the content.
+    let got = run("Prices will rise, Ortiz said, adding that wages would follow.");
+    assert_eq!(got[0].content, "Prices will rise");
+}
+
+#[test]
+fn speech_act_content_ends_at_the_comma() {
+    let text = "Ortiz pledged to cut port fees, after a week of protests by farmers.";
+    let got = run(text);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].content, "to cut port fees");
+}
+
+#[test]
+fn relative_clause_subject_and_who_said() {
+    let text = "Ana Ruiz, who runs a fruit cooperative near the coast, said exports would grow.";
+    let got = run(text);
+    assert_eq!(got.len(), 1);
+    assert_eq!(name(&got[0]), "Ana Ruiz");
+    assert_eq!(got[0].content, "exports would grow");
+
+    let text = "Ana Ruiz, who said the harvest was late, expects lower prices.";
+    let got = run(text);
+    assert_eq!(got.len(), 1);
+    assert_eq!(name(&got[0]), "Ana Ruiz");
+    assert_eq!(slice(text, got[0].speaker_span.as_ref()), "who");
+    assert_eq!(got[0].content, "the harvest was late");
+}
+
+#[test]
+fn question_quote_before_its_cue() {
+    let text = "\"Why would we sell now?\" Ortiz asked. \"Who will buy the grain?\" asked Ruiz.";
+    let got = run(text);
+    assert_eq!(got.len(), 2);
+    assert_eq!(name(&got[0]), "Ortiz");
+    assert_eq!(got[0].content, "Why would we sell now?");
+    assert_eq!(kind(&got[0]), StatementKind::Direct);
+    assert_eq!(name(&got[1]), "Ruiz");
+    assert_eq!(got[1].content, "Who will buy the grain?");
+}
+
+#[test]
+fn quote_after_a_comma_cue_is_the_content() {
+    let text = "Asked about the harbor, Ortiz said, \"It will reopen. We are ready.\"";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(name(&got[0]), "Ortiz");
+    assert_eq!(kind(&got[0]), StatementKind::Direct);
+    assert_eq!(got[0].content, "It will reopen. We are ready.");
+}
+
+#[test]
+fn quoted_title_after_adjuncts_is_not_the_content() {
+    let text = "\"We will sell,\" Ortiz said in May on the radio show \"Farm Hour.\"";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "We will sell,");
+}
+
+#[test]
+fn subjects_with_a_parenthesis_or_a_loose_appositive() {
+    let text = "Sen. Ana Ruiz (D-Ore.) said the port bill would pass.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(name(&got[0]), "Ana Ruiz");
+    assert_eq!(got[0].content, "the port bill would pass");
+
+    let text = "Luis Ortiz, 52, a grain farmer near the river, said prices had doubled.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(name(&got[0]), "Luis Ortiz");
+    assert_eq!(got[0].content, "prices had doubled");
+}
+
+#[test]
+fn restrictive_who_and_a_second_speaker_clause() {
+    let text = "The plan angered farmers who say the tariff hurts them.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(name(&got[0]), "farmers");
+    assert_eq!(got[0].content, "the tariff hurts them");
+
+    let text = "Most farmers said prices were too low, and many traders said demand was weak.";
+    let got = run(text);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0].content, "prices were too low");
+    assert_eq!(got[1].content, "demand was weak");
+}
+
+#[test]
+fn cue_in_a_leading_subordinate_clause() {
+    let text = "While Ortiz said the port was safe, he did not visit it.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "the port was safe");
+}
+
+#[test]
+fn capital_stands_for_its_country_and_pronouns_skip_places() {
+    let text = "Ana Ruiz said the port would open. Lima denied that it had closed the port. \
+                He said talks would go on.";
+    let offsets = CharOffsets::new(text);
+    let mut lima = person("location/lima", "Lima", EntityType::Location);
+    lima.country_code = "PE".to_owned();
+    let mut peru = person("country/PE", "Peru", EntityType::Country);
+    peru.country_code = "PE".to_owned();
+    let entities = ArticleEntities {
+        entities: vec![
+            person("person/ana-ruiz", "Ana Ruiz", EntityType::Person),
+            lima,
+            peru,
+        ],
+        mentions: vec![
+            mention(text, &offsets, "Ana Ruiz", 0, MentionKind::Name, 0),
+            mention(text, &offsets, "Lima", 0, MentionKind::Name, 1),
+        ],
+    };
+    let got = run_with(text, &entities);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(name(&got[1]), "Peru");
+    assert_eq!(name(&got[2]), "Ana Ruiz");
+}
+
+#[test]
+fn person_named_after_a_long_title_or_before_a_complement() {
+    let text = "Governor of the state of Oregon Ana Ruiz said the port would open.";
+    let offsets = CharOffsets::new(text);
+    let entities = ArticleEntities {
+        entities: vec![
+            person("person/ana-ruiz", "Ana Ruiz", EntityType::Person),
+            person("location/oregon", "Oregon", EntityType::Location),
+        ],
+        mentions: vec![
+            mention(text, &offsets, "Oregon", 0, MentionKind::Name, 1),
+            mention(text, &offsets, "Ana Ruiz", 0, MentionKind::Name, 0),
+        ],
+    };
+    let got = run_with(text, &entities);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(name(&got[0]), "Ana Ruiz");
+
+    let got = run("Ana Ruiz of the port authority told reporters the port would open.");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(name(&got[0]), "Ana Ruiz");
+
+    let got = run("\"The port will open,\" Ana Ruiz, a farm leader said.");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(name(&got[0]), "Ana Ruiz");
+    assert_eq!(got[0].speaker_role, "a farm leader");
+}
+
+#[test]
+fn speaker_described_then_named_in_the_next_paragraph() {
+    let text = "Grain exports to Peru will double, a Chilean official said on Monday.\n\n\
+                Ana Ruiz, director of the farm office, told reporters the first ships would \
+                leave in May.";
+    let got = run(text);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(name(&got[0]), "Ana Ruiz");
+    assert_eq!(
+        slice(text, got[0].speaker_span.as_ref()),
+        "a Chilean official"
+    );
+    // A description with no name in the next paragraph stays as written.
+    let got = run("Grain exports will double, a Chilean official said.\n\nPrices fell in May.");
+    assert_eq!(name(&got[0]), "a Chilean official");
+}
+
+#[test]
+fn names_inside_titles_and_parentheses() {
+    let got = run("Grain exports will double, a senior Farm Bureau (FB) official said.");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "Grain exports will double");
+    assert_eq!(name(&got[0]), "a senior Farm Bureau (FB) official");
+
+    let got = run("Ministry spokesman Per Lund told reporters the port would open.");
+    assert_eq!(name(&got[0]), "Per Lund");
+}
+
+#[test]
+fn plural_group_nouns_take_they() {
+    let text = "Officials said the law would pass. Critics said it was too weak. \
+                They said the fines were too low.";
+    let got = run(text);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(name(&got[1]), "Critics");
+    assert_eq!(name(&got[2]), "Critics");
+}
+
+#[test]
+fn unresolved_name_drops_a_place_before_it() {
+    let text = "\"Trade will grow,\" said Invest Lima Ana Ruiz. \
+                \"Ports are ready,\" said Lund.";
+    let offsets = CharOffsets::new(text);
+    let entities = ArticleEntities {
+        entities: vec![
+            person("location/lima", "Lima", EntityType::Location),
+            person("person/per-lund", "Per Lund", EntityType::Person),
+        ],
+        mentions: vec![mention(text, &offsets, "Lima", 0, MentionKind::Name, 0)],
+    };
+    let got = run_with(text, &entities);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(name(&got[0]), "Ana Ruiz");
+    assert_eq!(name(&got[1]), "Per Lund");
+}
+
+#[test]
+fn according_to_a_person_over_a_nested_cue() {
+    let text = "Peru has also expressed interest in more fruit, according to Ana Ruiz.";
+    let got = run(text);
+    assert!(
+        got.iter()
+            .any(|s| name(s) == "Ana Ruiz" && s.content.starts_with("Peru has also expressed")),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn coordinated_belief_of_the_same_speaker_stays_in_the_content() {
+    let text = "He said farms had gained from the fair and he hoped more firms would join.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        got[0].content,
+        "farms had gained from the fair and he hoped more firms would join"
+    );
+    // A speech verb after the coordinator is a statement of its own.
+    let got = run("He said farms had gained from the fair, and he added that more would join.");
+    assert_eq!(got.len(), 2, "{got:?}");
 }
