@@ -2,7 +2,7 @@
 //! (from `data/statement_roles.txt`) and the small closed classes of English function words
 //! that bound a speaker phrase.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 /// What complement a speech verb takes (the sections of `speech_verbs.txt`).
@@ -33,7 +33,7 @@ pub struct VerbForm {
 
 /// Speech verb forms by their first word, longest first.
 pub static SPEECH_VERBS: LazyLock<HashMap<&'static str, Vec<VerbForm>>> = LazyLock::new(|| {
-    let mut map: HashMap<&'static str, Vec<VerbForm>> = HashMap::new();
+    let mut map: HashMap<&'static str, Vec<VerbForm>> = HashMap::default();
     let mut class = VerbClass::Say;
     for line in include_str!("../data/speech_verbs.txt").lines() {
         let line = line.trim();

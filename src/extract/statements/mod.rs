@@ -1401,8 +1401,7 @@ impl Extractor<'_, '_> {
     fn uncued_quotes(&mut self, ranges: &[Range<usize>]) {
         let _ = ranges;
         // The statement of each quotation chain, by chain.
-        let mut chain_cand: std::collections::HashMap<usize, usize> =
-            std::collections::HashMap::new();
+        let mut chain_cand: foldhash::HashMap<usize, usize> = foldhash::HashMap::default();
         for (n, cand) in self.cands.iter().enumerate() {
             if cand.kind != StatementKind::Direct {
                 continue;
