@@ -44,7 +44,7 @@ impl Corpus {
 }
 
 /// Reads up to `limit` articles (`text`, and `dateline` prepended when the corpus keeps it
-/// apart) from a corpus file of JSON lines.
+/// apart from the text) from a corpus file of JSON lines.
 fn read_corpus(file: &str, limit: usize) -> Option<Vec<ArticleInput>> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join(CORPORA)
@@ -57,7 +57,7 @@ fn read_corpus(file: &str, limit: usize) -> Option<Vec<ArticleInput>> {
             let body = record.get("text")?.as_str()?;
             let dateline = record.get("dateline").and_then(|d| d.as_str());
             let text = match dateline {
-                Some(d) if !d.is_empty() => format!("{d} {body}"),
+                Some(d) if !d.is_empty() && !body.starts_with(d) => format!("{d} {body}"),
                 _ => body.to_owned(),
             };
             (!text.trim().is_empty()).then(|| ArticleInput {
