@@ -1,8 +1,11 @@
 //! Multi-row `INSERT`s: one statement per table and batch instead of one per row.
 //!
 //! Written by hand because sqlx's `QueryBuilder` formats `?` placeholders for the `Any`
-//! driver, which PostgreSQL rejects; the store's SQL uses `$1, $2, ...` on both backends.
+//! driver, which PostgreSQL rejects. PostgreSQL gets `$1, $2, ...`; SQLite gets anonymous `?`,
+//! bound by position: with numbered names, binding looks each name up among all the
+//! statement's parameters, which is quadratic in the row count.
 
+use super::connect::Backend;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
 use std::fmt::Write as _;
@@ -57,6 +60,7 @@ impl BulkInsert {
     pub(super) async fn run(
         self,
         tx: &mut Transaction<'_, Any>,
+        backend: Backend,
     ) -> Result<Vec<AnyRow>, sqlx::Error> {
         let rows_per_statement = (MAX_BOUND_VALUES / self.columns).max(1);
         let mut returned = Vec::new();
@@ -66,7 +70,7 @@ impl BulkInsert {
                 .by_ref()
                 .take(rows_per_statement * self.columns)
                 .collect();
-            let sql = statement_text(self.head, self.columns, chunk.len(), self.tail);
+            let sql = statement_text(backend, self.head, self.columns, chunk.len(), self.tail);
             // Statements differ in their row counts: do not fill the prepared-statement cache.
             let mut query = sqlx::query(&sql).persistent(false);
             for value in chunk {
@@ -83,8 +87,15 @@ impl BulkInsert {
     }
 }
 
-/// `head VALUES ($1, $2), ($3, $4) tail` for `values / columns` rows.
-fn statement_text(head: &str, columns: usize, values: usize, tail: &str) -> String {
+/// `head VALUES ($1, $2), ($3, $4) tail` for `values / columns` rows (`?` for each
+/// placeholder on SQLite).
+fn statement_text(
+    backend: Backend,
+    head: &str,
+    columns: usize,
+    values: usize,
+    tail: &str,
+) -> String {
     let mut sql = String::with_capacity(head.len() + tail.len() + values * 6);
     sql.push_str(head);
     sql.push_str(" VALUES ");
@@ -95,8 +106,13 @@ fn statement_text(head: &str, columns: usize, values: usize, tail: &str) -> Stri
             _ => ", ",
         };
         sql.push_str(separator);
-        // Writing to a String cannot fail.
-        let _ = write!(sql, "${}", n + 1);
+        match backend {
+            Backend::Sqlite => sql.push('?'),
+            // Writing to a String cannot fail.
+            Backend::Postgres => {
+                let _ = write!(sql, "${}", n + 1);
+            }
+        }
     }
     if values > 0 {
         sql.push(')');
@@ -115,11 +131,21 @@ mod tests {
     #[test]
     fn statement_numbers_placeholders_row_by_row() {
         assert_eq!(
-            statement_text("INSERT INTO t (a, b)", 2, 4, "RETURNING a"),
+            statement_text(
+                Backend::Postgres,
+                "INSERT INTO t (a, b)",
+                2,
+                4,
+                "RETURNING a"
+            ),
             "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) RETURNING a"
         );
         assert_eq!(
-            statement_text("INSERT INTO t (a)", 1, 1, ""),
+            statement_text(Backend::Sqlite, "INSERT INTO t (a, b)", 2, 4, "RETURNING a"),
+            "INSERT INTO t (a, b) VALUES (?, ?), (?, ?) RETURNING a"
+        );
+        assert_eq!(
+            statement_text(Backend::Postgres, "INSERT INTO t (a)", 1, 1, ""),
             "INSERT INTO t (a) VALUES ($1)"
         );
     }

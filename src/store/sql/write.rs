@@ -223,12 +223,12 @@ impl SqlStore {
             .filter(|(i, a)| first_of_key.get(a.external_id.as_str()) == Some(i))
             .map(|(_, a)| a)
             .collect();
-        let seq_by_key = insert_article_rows(&mut tx, &unique).await?;
+        let seq_by_key = insert_article_rows(&mut tx, self.backend, &unique).await?;
         let created: Vec<(&Article, i64)> = unique
             .iter()
             .filter_map(|a| seq_by_key.get(&a.external_id).map(|seq| (*a, *seq)))
             .collect();
-        insert_facts(&mut tx, &created).await?;
+        insert_facts(&mut tx, self.backend, &created).await?;
 
         let mut outcomes = Vec::with_capacity(batch.len());
         let mut stored_ids: HashMap<&str, String> = HashMap::new();
@@ -276,6 +276,7 @@ async fn stored_article_id(
 /// created, by key. Keys already stored are left out.
 async fn insert_article_rows(
     tx: &mut Transaction<'_, Any>,
+    backend: Backend,
     articles: &[&Article],
 ) -> Result<HashMap<String, i64>, sqlx::Error> {
     // No conflict target: `article_id` is derived from `external_id`, so both unique indexes
@@ -313,7 +314,7 @@ async fn insert_article_rows(
         ]);
     }
     insert
-        .run(tx)
+        .run(tx, backend)
         .await?
         .iter()
         .map(|row| Ok((row.try_get(1)?, row.try_get(0)?)))
@@ -324,6 +325,7 @@ async fn insert_article_rows(
 /// mentions, trade facts with their countries and commodities, and the entity counts.
 async fn insert_facts(
     tx: &mut Transaction<'_, Any>,
+    backend: Backend,
     created: &[(&Article, i64)],
 ) -> Result<(), sqlx::Error> {
     let mut entity_links = BulkInsert::new(
@@ -338,15 +340,16 @@ async fn insert_facts(
             totals.entry(id).or_default().add(&delta);
         }
     }
-    entity_links.run(tx).await?;
-    insert_statements(tx, created).await?;
-    insert_trade_facts(tx, created).await?;
-    upsert_entities(tx, &totals).await
+    entity_links.run(tx, backend).await?;
+    insert_statements(tx, backend, created).await?;
+    insert_trade_facts(tx, backend, created).await?;
+    upsert_entities(tx, backend, &totals).await
 }
 
 /// Inserts the statements of the created articles and the entities each one mentions.
 async fn insert_statements(
     tx: &mut Transaction<'_, Any>,
+    backend: Backend,
     created: &[(&Article, i64)],
 ) -> Result<(), sqlx::Error> {
     let mut statements = BulkInsert::new(
@@ -372,7 +375,7 @@ async fn insert_statements(
             ]);
         }
     }
-    let seq_by_id = seq_by_id(statements.run(tx).await?)?;
+    let seq_by_id = seq_by_id(statements.run(tx, backend).await?)?;
     let mut mentions = BulkInsert::new(
         "INSERT INTO statement_mentions (entity_id, statement_seq)",
         2,
@@ -392,13 +395,14 @@ async fn insert_statements(
             mentions.row([Value::Text(entity_id.to_owned()), Value::Int(*seq)]);
         }
     }
-    mentions.run(tx).await?;
+    mentions.run(tx, backend).await?;
     Ok(())
 }
 
 /// Inserts the trade facts of the created articles with their countries and commodities.
 async fn insert_trade_facts(
     tx: &mut Transaction<'_, Any>,
+    backend: Backend,
     created: &[(&Article, i64)],
 ) -> Result<(), sqlx::Error> {
     let side = |r: &Option<EntityRef>| {
@@ -427,7 +431,7 @@ async fn insert_trade_facts(
             ]);
         }
     }
-    let seq_by_id = seq_by_id(facts.run(tx).await?)?;
+    let seq_by_id = seq_by_id(facts.run(tx, backend).await?)?;
     let mut countries = BulkInsert::new(
         "INSERT INTO trade_fact_countries (country_code, fact_seq)",
         2,
@@ -454,8 +458,8 @@ async fn insert_trade_facts(
             ]);
         }
     }
-    countries.run(tx).await?;
-    commodities.run(tx).await?;
+    countries.run(tx, backend).await?;
+    commodities.run(tx, backend).await?;
     Ok(())
 }
 
@@ -471,6 +475,7 @@ fn seq_by_id(rows: Vec<AnyRow>) -> Result<HashMap<String, i64>, sqlx::Error> {
 /// entity-id order, so concurrent batches lock entity rows in the same order.
 async fn upsert_entities(
     tx: &mut Transaction<'_, Any>,
+    backend: Backend,
     totals: &BTreeMap<String, EntityDelta>,
 ) -> Result<(), sqlx::Error> {
     let mut upsert = BulkInsert::new(
@@ -502,7 +507,7 @@ async fn upsert_entities(
             Value::Int(d.trade_fact_count),
         ]);
     }
-    upsert.run(tx).await?;
+    upsert.run(tx, backend).await?;
     Ok(())
 }
 
