@@ -117,6 +117,9 @@ fn sqlite_pool_options(max_connections: u32) -> AnyPoolOptions {
                 // An acknowledged commit is on disk, also in WAL mode.
                 conn.execute("PRAGMA synchronous = FULL").await?;
                 conn.execute("PRAGMA foreign_keys = ON").await?;
+                // A 16 MiB page cache per connection (the default is 2 MiB): index pages
+                // stay in memory instead of being read back from the OS for every batch.
+                conn.execute("PRAGMA cache_size = -16384").await?;
                 Ok(())
             })
         })
