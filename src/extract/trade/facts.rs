@@ -53,6 +53,15 @@ impl Context {
         }
         self.recent.truncate(2);
     }
+
+    /// The latest country named that is not `reporter`: the other side of a fact whose
+    /// clause names only one ("the imbalance between the two economies", retaliation).
+    fn other_than(&self, reporter: Option<&EntityRef>) -> Option<EntityRef> {
+        self.recent
+            .iter()
+            .find(|c| reporter.is_none_or(|r| r.entity_id != c.entity_id))
+            .cloned()
+    }
 }
 
 /// The country an article mentions most: the side of its first clauses that name none
@@ -396,14 +405,8 @@ fn sides(kind: TradeFactKind, at: usize, clause: &Clause<'_>, context: &Context)
             let partner = partner.or_else(|| {
                 clause
                     .names_a_pair()
-                    .then(|| {
-                        context
-                            .recent
-                            .iter()
-                            .find(|c| reporter.as_ref().is_none_or(|r| r.entity_id != c.entity_id))
-                    })
+                    .then(|| context.other_than(reporter.as_ref()))
                     .flatten()
-                    .cloned()
             });
             (None, None, reporter, partner, Vec::new())
         }
@@ -429,14 +432,8 @@ fn sides(kind: TradeFactKind, at: usize, clause: &Clause<'_>, context: &Context)
             let partner = partner.or_else(|| {
                 clause
                     .aims_at_someone(at)
-                    .then(|| {
-                        context
-                            .recent
-                            .iter()
-                            .find(|c| reporter.as_ref().is_none_or(|r| r.entity_id != c.entity_id))
-                    })
+                    .then(|| context.other_than(reporter.as_ref()))
                     .flatten()
-                    .cloned()
             });
             (None, None, reporter, partner, organizations())
         }
