@@ -25,6 +25,19 @@ pub struct Cluster {
     pub heads: HashSet<String>,
 }
 
+impl Cluster {
+    /// An empty cluster of one entity type.
+    fn new(etype: EntityType) -> Self {
+        Self {
+            etype,
+            mentions: Vec::new(),
+            gender: None,
+            titles: HashSet::default(),
+            heads: HashSet::default(),
+        }
+    }
+}
+
 /// How many earlier mentions a pronoun or description looks back over.
 const LOOK_BACK: usize = 40;
 /// How many distinct names before and after a name are tried as its full form.
@@ -293,13 +306,7 @@ pub fn resolve(words: &[Word<'_>], cands: Vec<Candidate>) -> Vec<Cluster> {
             continue;
         }
         let index = *by_key.entry(c.key.clone()).or_insert_with(|| {
-            clusters.push(Cluster {
-                etype: c.etype,
-                mentions: Vec::new(),
-                gender: None,
-                titles: HashSet::default(),
-                heads: HashSet::default(),
-            });
+            clusters.push(Cluster::new(c.etype));
             clusters.len() - 1
         });
         let cluster = &mut clusters[index];
@@ -506,13 +513,7 @@ pub fn resolve(words: &[Word<'_>], cands: Vec<Candidate>) -> Vec<Cluster> {
                     }
                     c.kind = MentionKind::Name;
                     let index = *by_key.entry(c.key.clone()).or_insert_with(|| {
-                        clusters.push(Cluster {
-                            etype: c.etype,
-                            mentions: Vec::new(),
-                            gender: None,
-                            titles: HashSet::default(),
-                            heads: HashSet::default(),
-                        });
+                        clusters.push(Cluster::new(c.etype));
                         clusters.len() - 1
                     });
                     history.push((index, r.word, r.word + 1));

@@ -2,29 +2,9 @@
 //! ("Xinhua", "Reuters").
 
 use super::lexicon::{COUNTRY_FORMS, KNOWN_ORGS, PLACES, title_case};
-use super::names::{Candidate, country_candidate, location_key, org_key};
-use crate::api::v1::{EntityType, MentionKind};
+use super::names::{Candidate, candidate, country_candidate, location_key, org_key};
+use crate::api::v1::EntityType;
 use crate::extract::offsets::CharOffsets;
-
-fn candidate(
-    bytes: std::ops::Range<usize>,
-    etype: EntityType,
-    key: String,
-    name: &str,
-) -> Candidate {
-    Candidate {
-        bytes,
-        etype,
-        kind: MentionKind::Name,
-        key,
-        name: name.to_owned(),
-        lexicon_name: None,
-        role: None,
-        titles: Vec::new(),
-        country: None,
-        gender: None,
-    }
-}
 
 /// The place and agency of the dateline before byte `body_start`, as candidates.
 pub fn candidates(text: &str, body_start: usize, offsets: &CharOffsets<'_>) -> Vec<Candidate> {

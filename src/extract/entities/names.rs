@@ -80,7 +80,13 @@ pub fn country_candidate(
     c
 }
 
-fn candidate(bytes: Range<usize>, etype: EntityType, key: String, name: &str) -> Candidate {
+/// A NAME candidate with no role, title, country or gender yet.
+pub(super) fn candidate(
+    bytes: Range<usize>,
+    etype: EntityType,
+    key: String,
+    name: &str,
+) -> Candidate {
     Candidate {
         bytes,
         etype,
