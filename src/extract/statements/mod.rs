@@ -1109,11 +1109,52 @@ impl Extractor<'_, '_> {
         }
         let act = form.is_some_and(|f| f.class == VerbClass::Act);
         if !act && !self.in_leading_subordinate(sentence, from) {
-            return end;
+            return self.trailing_clause(from, end).unwrap_or(end);
         }
         (from..end)
             .find(|&p| matches!(self.toks[p].text, "," | ";") && !self.quotes.quoted(p))
             .unwrap_or(end)
+    }
+
+    /// Where a clause that is no longer the speaker's words begins after the content, outside
+    /// quotes: a comma before a participle ("..., citing legal risks"; "..., putting him
+    /// ahead") or before a contrasting "while"/"whereas". The reporter adds these; the speaker
+    /// did not say them.
+    fn trailing_clause(&self, from: usize, end: usize) -> Option<usize> {
+        (from + 1..end.saturating_sub(1)).find(|&p| {
+            self.toks[p].text == ","
+                && !self.quotes.quoted(p)
+                && (matches!(self.lower(p + 1), "while" | "whereas")
+                    || self.is_trailing_participle(p + 1))
+        })
+    }
+
+    /// A participle that opens a trailing clause: a lower-case `-ing` word that is not a
+    /// preposition in disguise ("including", "according") and not the subject of a gerund
+    /// clause the content continues with.
+    fn is_trailing_participle(&self, i: usize) -> bool {
+        let tok = &self.toks[i];
+        let word = self.lower(i);
+        tok.is_word()
+            && tok.text.starts_with(|c: char| c.is_ascii_lowercase())
+            && word.len() > 5
+            && word.ends_with("ing")
+            && !matches!(
+                word,
+                "including"
+                    | "according"
+                    | "regarding"
+                    | "concerning"
+                    | "excluding"
+                    | "following"
+                    | "during"
+                    | "notwithstanding"
+                    | "pending"
+                    | "something"
+                    | "nothing"
+                    | "anything"
+                    | "everything"
+            )
     }
 
     /// The end of what a naming verb says: the quotation that gives the words ("called the

@@ -666,3 +666,21 @@ fn coordinated_belief_of_the_same_speaker_stays_in_the_content() {
     let got = run("He said farms had gained from the fair, and he added that more would join.");
     assert_eq!(got.len(), 2, "{got:?}");
 }
+
+#[test]
+fn content_stops_before_a_trailing_participle_or_contrast() {
+    let text = "The ministry said it would delay the port tender, citing legal risks. \
+                A spokesman said exports rose 4 percent, while imports fell. \
+                The minister said talks would resume, including on dairy quotas.";
+    let got = run(text);
+    let contents: Vec<&str> = got.iter().map(|s| s.content.as_str()).collect();
+    assert_eq!(
+        contents,
+        [
+            "it would delay the port tender",
+            "exports rose 4 percent",
+            "talks would resume, including on dairy quotas",
+        ]
+    );
+    check_spans(text, &got);
+}
