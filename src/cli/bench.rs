@@ -3,6 +3,7 @@
 //! ListStatements by speaker), and prints throughput and latency percentiles, plus the server's
 //! peak RSS when given its pid.
 
+use super::client::Connection;
 use super::parse_article_line;
 use crate::api::v1::{
     AnalyzeArticleRequest, ArticleInput, EntityType, IngestArticlesRequest, ListEntitiesRequest,
@@ -14,7 +15,6 @@ use clap::{Args, ValueEnum};
 use std::io::BufRead;
 use std::time::{Duration, Instant};
 use std::{path::PathBuf, process::ExitCode};
-use tonic::transport::Channel;
 
 /// What the load generator drives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -30,13 +30,9 @@ pub enum BenchMode {
 /// Flags of `newsfacts bench`.
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// Server address, e.g. `http://127.0.0.1:50051`.
-    #[arg(
-        long,
-        env = "NEWSFACTS_SERVER",
-        default_value = "http://127.0.0.1:50051"
-    )]
-    pub server: String,
+    /// Where the server is, and how to authenticate.
+    #[command(flatten)]
+    pub connect: super::client::ConnectArgs,
     /// What to drive.
     #[arg(long, value_enum, default_value_t = BenchMode::Analyze)]
     pub mode: BenchMode,
@@ -137,15 +133,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
 }
 
 async fn bench(args: BenchArgs) -> anyhow::Result<ExitCode> {
-    let server = if args.server.contains("://") {
-        args.server.clone()
-    } else {
-        format!("http://{}", args.server)
-    };
-    let channel = Channel::from_shared(server.clone())?
-        .connect()
-        .await
-        .with_context(|| format!("cannot connect to {server}"))?;
+    let channel = args.connect.connect().await?;
     let concurrency = args.concurrency.max(1);
     let duration = Duration::try_from_secs_f64(args.seconds)
         .context("--seconds must be a non-negative number")?;
@@ -188,7 +176,7 @@ async fn bench(args: BenchArgs) -> anyhow::Result<ExitCode> {
 }
 
 async fn ingest(
-    channel: Channel,
+    channel: Connection,
     articles: Vec<ArticleInput>,
     concurrency: usize,
     prefix: &str,
@@ -250,7 +238,7 @@ async fn ingest(
 }
 
 async fn analyze(
-    channel: Channel,
+    channel: Connection,
     articles: Vec<ArticleInput>,
     concurrency: usize,
     duration: Duration,
@@ -326,7 +314,7 @@ where
 }
 
 async fn query(
-    channel: Channel,
+    channel: Connection,
     concurrency: usize,
     duration: Duration,
     page_depth: usize,

@@ -15,13 +15,9 @@ use tokio_stream::wrappers::ReceiverStream;
 /// Flags of `newsfacts ingest`.
 #[derive(Debug, Args)]
 pub struct IngestArgs {
-    /// Server address, e.g. `http://127.0.0.1:50051`.
-    #[arg(
-        long,
-        env = "NEWSFACTS_SERVER",
-        default_value = "http://127.0.0.1:50051"
-    )]
-    pub server: String,
+    /// Where the server is, and how to authenticate.
+    #[command(flatten)]
+    pub connect: super::client::ConnectArgs,
     /// Files of ArticleInput JSON lines (proto3 JSON mapping).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
@@ -57,14 +53,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
 }
 
 async fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
-    let server = if args.server.contains("://") {
-        args.server.clone()
-    } else {
-        format!("http://{}", args.server)
-    };
-    let mut client = IngestServiceClient::connect(server.clone())
-        .await
-        .with_context(|| format!("cannot connect to {server}"))?
+    let mut client = IngestServiceClient::new(args.connect.connect().await?)
         .max_decoding_message_size(args.max_message_bytes)
         .max_encoding_message_size(args.max_message_bytes);
 

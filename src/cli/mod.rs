@@ -2,6 +2,7 @@
 //! `NEWSFACTS_<FLAG>`.
 
 mod bench;
+mod client;
 mod extract;
 mod ingest;
 mod serve;

@@ -1,10 +1,11 @@
 //! `newsfacts serve`.
 
 use crate::pipeline::{ArticleLimits, PipelineConfig};
-use crate::server::{ServerConfig, serve};
+use crate::server::auth::Keys;
+use crate::server::{ServerConfig, TlsFiles, serve};
 use anyhow::Context;
 use clap::Args;
-use std::{net::SocketAddr, process::ExitCode, time::Duration};
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};
 
 /// Flags of `newsfacts serve`.
 #[derive(Debug, Args)]
@@ -54,6 +55,24 @@ pub struct ServeArgs {
         default_value_t = 30.0
     )]
     pub shutdown_timeout_seconds: f64,
+    /// File of API keys (`NAME KEY SCOPES` per line, scopes `ingest` and `query`); when set,
+    /// calls without a valid key are refused. Health and reflection stay open. SIGHUP
+    /// reloads the file.
+    #[arg(long, env = "NEWSFACTS_AUTH_TOKENS_FILE")]
+    pub auth_tokens_file: Option<PathBuf>,
+    /// PEM certificate chain of the server; with `--tls-key`, serves TLS.
+    #[arg(long, env = "NEWSFACTS_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of `--tls-cert`.
+    #[arg(long, env = "NEWSFACTS_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// PEM CA certificate: clients must present a certificate it signed (mutual TLS).
+    #[arg(long, env = "NEWSFACTS_TLS_CLIENT_CA", requires = "tls_cert")]
+    pub tls_client_ca: Option<PathBuf>,
+}
+
+fn read_pem(flag: &str, path: &PathBuf) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("--{flag}: cannot read {}", path.display()))
 }
 
 fn seconds(flag: &str, value: f64) -> anyhow::Result<Duration> {
@@ -62,9 +81,27 @@ fn seconds(flag: &str, value: f64) -> anyhow::Result<Duration> {
 }
 
 impl ServeArgs {
+    fn tls(&self) -> anyhow::Result<Option<TlsFiles>> {
+        let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) else {
+            return Ok(None);
+        };
+        Ok(Some(TlsFiles {
+            cert: read_pem("tls-cert", cert)?,
+            key: read_pem("tls-key", key)?,
+            client_ca: self
+                .tls_client_ca
+                .as_ref()
+                .map(|ca| read_pem("tls-client-ca", ca))
+                .transpose()?,
+        }))
+    }
+
     fn server_config(&self) -> anyhow::Result<ServerConfig> {
         let postgres = self.database_url.starts_with("postgres");
+        let keys = self.auth_tokens_file.as_ref().map(Keys::load).transpose()?;
         Ok(ServerConfig {
+            keys,
+            tls: self.tls()?,
             max_message_bytes: self.max_message_bytes,
             drain_period: seconds("drain-seconds", self.drain_seconds)?,
             shutdown_timeout: seconds("shutdown-timeout-seconds", self.shutdown_timeout_seconds)?,

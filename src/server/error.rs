@@ -29,6 +29,17 @@ pub enum ApiError {
     /// The ingest pipeline stopped the stream.
     #[error(transparent)]
     Pipeline(#[from] PipelineError),
+    /// The call carries no valid API key.
+    #[error("{0}: send `authorization: Bearer <key>`")]
+    Unauthenticated(&'static str),
+    /// The API key is valid but lacks the scope the service needs.
+    #[error("the API key {caller:?} lacks the {scope:?} scope")]
+    PermissionDenied {
+        /// The key's name from the keys file.
+        caller: String,
+        /// The scope the service needs.
+        scope: &'static str,
+    },
     /// A subscriber fell too far behind the stream of facts.
     #[error("watcher fell behind by {0} facts; resubscribe")]
     Lagged(u64),
@@ -107,6 +118,18 @@ impl From<ApiError> for Status {
                 PipelineError::ShuttingDown.to_string(),
                 "SHUTTING_DOWN",
                 true,
+            ),
+            error @ ApiError::Unauthenticated(_) => with_info(
+                Code::Unauthenticated,
+                error.to_string(),
+                "API_KEY_INVALID",
+                false,
+            ),
+            error @ ApiError::PermissionDenied { .. } => with_info(
+                Code::PermissionDenied,
+                error.to_string(),
+                "API_KEY_SCOPE_MISSING",
+                false,
             ),
             ApiError::Lagged(n) => with_info(
                 Code::ResourceExhausted,

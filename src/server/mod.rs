@@ -2,6 +2,7 @@
 //!
 //! Only wiring lives here; the handlers are adapters to the pipeline and the store.
 
+pub mod auth;
 mod error;
 mod filters;
 mod ingest;
@@ -17,11 +18,13 @@ use crate::api::v1::{
 };
 use crate::pipeline::{Pipeline, PipelineConfig};
 use crate::store::Store;
+use auth::{Keys, Scope, ScopeGuard};
 use std::{future::Future, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tonic::codec::CompressionEncoding;
-use tonic::transport::{Server, server::TcpIncoming};
+use tonic::service::interceptor::InterceptedService;
+use tonic::transport::{Identity, Server, ServerTlsConfig, server::TcpIncoming};
 use tonic_health::ServingStatus;
 
 /// Settings of the gRPC server.
@@ -41,6 +44,40 @@ pub struct ServerConfig {
     pub keepalive_timeout: Duration,
     /// The ingest pipeline's settings.
     pub pipeline: PipelineConfig,
+    /// API keys; `None` serves every caller.
+    pub keys: Option<Keys>,
+    /// TLS; `None` serves plaintext HTTP/2.
+    pub tls: Option<TlsFiles>,
+}
+
+/// The PEM contents that configure TLS.
+#[derive(Clone)]
+pub struct TlsFiles {
+    /// The server's certificate chain.
+    pub cert: Vec<u8>,
+    /// The server's private key.
+    pub key: Vec<u8>,
+    /// When set, clients must present a certificate signed by this CA (mutual TLS).
+    pub client_ca: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for TlsFiles {
+    // The private key never reaches a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsFiles")
+            .field("mutual", &self.client_ca.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl TlsFiles {
+    fn server_config(&self) -> ServerTlsConfig {
+        let config = ServerTlsConfig::new().identity(Identity::from_pem(&self.cert, &self.key));
+        match &self.client_ca {
+            Some(ca) => config.client_ca_root(tonic::transport::Certificate::from_pem(ca)),
+            None => config,
+        }
+    }
 }
 
 impl Default for ServerConfig {
@@ -53,6 +90,8 @@ impl Default for ServerConfig {
             keepalive_interval: Duration::from_secs(10),
             keepalive_timeout: Duration::from_secs(20),
             pipeline: PipelineConfig::default(),
+            keys: None,
+            tls: None,
         }
     }
 }
@@ -120,6 +159,10 @@ pub async fn serve(
     let pipeline = Pipeline::start(store.clone(), config.pipeline, stop_work.clone());
     let limit = config.max_message_bytes;
 
+    let keys = config.keys.as_ref();
+    if let Some(keys) = keys {
+        keys.reload_on_sighup();
+    }
     let ingest = IngestServiceServer::new(IngestApi::new(pipeline.clone()))
         .accept_compressed(CompressionEncoding::Gzip)
         .accept_compressed(CompressionEncoding::Zstd)
@@ -127,6 +170,7 @@ pub async fn serve(
         .send_compressed(CompressionEncoding::Zstd)
         .max_decoding_message_size(limit)
         .max_encoding_message_size(limit);
+    let ingest = InterceptedService::new(ingest, ScopeGuard::new(keys, Scope::Ingest));
     let query = QueryServiceServer::new(QueryApi::new(
         store,
         pipeline.facts().clone(),
@@ -138,6 +182,7 @@ pub async fn serve(
     .send_compressed(CompressionEncoding::Zstd)
     .max_decoding_message_size(limit)
     .max_encoding_message_size(limit);
+    let query = InterceptedService::new(query, ScopeGuard::new(keys, Scope::Query));
 
     let (health_reporter, health) = tonic_health::server::health_reporter();
     for name in SERVICE_NAMES {
@@ -172,8 +217,12 @@ pub async fn serve(
     });
 
     let local_addr = listener.local_addr().ok();
-    tracing::info!(addr = ?local_addr, "serving gRPC");
-    let server = Server::builder()
+    tracing::info!(addr = ?local_addr, tls = config.tls.is_some(), api_keys = keys.is_some(), "serving gRPC");
+    let mut builder = Server::builder();
+    if let Some(tls) = &config.tls {
+        builder = builder.tls_config(tls.server_config())?;
+    }
+    let server = builder
         .concurrency_limit_per_connection(config.concurrency_per_connection)
         .http2_keepalive_interval(Some(config.keepalive_interval))
         .http2_keepalive_timeout(Some(config.keepalive_timeout))
