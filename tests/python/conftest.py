@@ -40,19 +40,31 @@ def stubs(tmp_path_factory):
 
 
 class Server:
-    def __init__(self, db_path):
+    """`newsfacts serve` on an ephemeral port. `extra_args` are more serve flags; with
+    `ca_pem` (the CA's PEM bytes) the server is expected to speak TLS."""
+
+    def __init__(self, db_path, extra_args=(), ca_pem=None, cwd=None):
         self.proc = subprocess.Popen(
-            [newsfacts_binary(), "serve", "--listen", "127.0.0.1:0", "--database-url", f"sqlite://{db_path}", "--drain-seconds", "0"],
+            [newsfacts_binary(), "serve", "--listen", "127.0.0.1:0", "--database-url", f"sqlite://{db_path}", "--drain-seconds", "0", *extra_args],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
+            cwd=cwd,
         )
         line = self.proc.stdout.readline()
         assert line.startswith("newsfacts listening on "), f"unexpected first line: {line!r}"
         self.address = line.rsplit(" ", 1)[1].strip()
-        channel = grpc.insecure_channel(self.address)
+        self.port = int(self.address.rsplit(":", 1)[1])
+        self.ca_pem = ca_pem
+        channel = self.channel()
         grpc.channel_ready_future(channel).result(timeout=30)
         channel.close()
+
+    def channel(self):
+        """A channel to the server: TLS to `localhost` when the server speaks TLS."""
+        if self.ca_pem is None:
+            return grpc.insecure_channel(self.address)
+        return grpc.secure_channel(f"localhost:{self.port}", grpc.ssl_channel_credentials(self.ca_pem))
 
     def stop(self):
         self.proc.terminate()
