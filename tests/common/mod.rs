@@ -2,6 +2,8 @@
 //! the articles the tests send.
 #![allow(dead_code)]
 
+pub mod pg;
+
 use newsfacts::api::v1::{
     ArticleInput, IngestArticlesRequest, IngestArticlesResponse,
     ingest_service_client::IngestServiceClient, query_service_client::QueryServiceClient,
