@@ -258,3 +258,101 @@ async fn articles_over_the_size_limit_are_rejected_and_the_stream_goes_on() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn ingest_streams_over_the_cap_are_shed_with_a_retry_delay() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = newsfacts::server::ServerConfig {
+        max_ingest_streams: 1,
+        ..test_config()
+    };
+    let server = TestServer::start_with(&sqlite_url(&dir), config).await;
+    let mut client = server.ingest().await;
+
+    // The one slot, held by a stream that stays open.
+    let (requests, receiver) = mpsc::channel(8);
+    let mut first = client
+        .ingest_articles(ReceiverStream::new(receiver))
+        .await
+        .expect("first stream")
+        .into_inner();
+    let articles = fixture_articles();
+    requests
+        .send(IngestArticlesRequest {
+            article: Some(articles[0].clone()),
+        })
+        .await
+        .expect("send");
+    let ack = first.message().await.expect("ack").expect("an ack");
+    assert_eq!(ack.status, IngestStatus::Created as i32);
+
+    let refused = client
+        .ingest_articles(tokio_stream::iter(Vec::<IngestArticlesRequest>::new()))
+        .await
+        .expect_err("a second stream is over the cap");
+    assert_eq!(refused.code(), Code::ResourceExhausted);
+    assert!(
+        refused.message().contains("--max-ingest-streams"),
+        "{}",
+        refused.message()
+    );
+    assert_eq!(
+        refused
+            .metadata()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("1")
+    );
+    use tonic_types::StatusExt;
+    assert!(
+        refused.get_details_retry_info().is_some(),
+        "RetryInfo detail"
+    );
+
+    // The first stream is unaffected, and once it ends its slot is free again.
+    requests
+        .send(IngestArticlesRequest {
+            article: Some(articles[1].clone()),
+        })
+        .await
+        .expect("send");
+    let ack = first.message().await.expect("ack").expect("an ack");
+    assert_eq!(ack.status, IngestStatus::Created as i32);
+    drop(requests);
+    assert!(first.message().await.expect("end").is_none());
+    let acks = ingest_all(&mut client, vec![Some(articles[2].clone())]).await;
+    assert_eq!(acks[0].status, IngestStatus::Created as i32);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_expired_deadline_ends_the_call_and_the_server_goes_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = TestServer::start(&sqlite_url(&dir)).await;
+    let mut client = server.ingest().await;
+    let sentence = "Exports of copper to China rose 5 percent, the minister said. ";
+    let mut request = tonic::Request::new(AnalyzeArticleRequest {
+        article: Some(ArticleInput {
+            external_id: "deadline".into(),
+            text: sentence.repeat(12_000),
+            ..Default::default()
+        }),
+    });
+    request.set_timeout(Duration::from_millis(1));
+    let status = client
+        .analyze_article(request)
+        .await
+        .expect_err("1 ms is too short for 750 KB");
+    assert!(
+        matches!(status.code(), Code::DeadlineExceeded | Code::Cancelled),
+        "{status:?}"
+    );
+    let fine = client
+        .analyze_article(AnalyzeArticleRequest {
+            article: Some(fixture_articles()[0].clone()),
+        })
+        .await
+        .expect("the next call is served");
+    assert!(fine.into_inner().article.is_some());
+    server.stop().await;
+}

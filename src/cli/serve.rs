@@ -45,6 +45,14 @@ pub struct ServeArgs {
         default_value_t = 256
     )]
     pub concurrency_per_connection: usize,
+    /// Most ingest streams open at once; more are refused with RESOURCE_EXHAUSTED and a retry
+    /// delay.
+    #[arg(long, env = "NEWSFACTS_MAX_INGEST_STREAMS", default_value_t = 64)]
+    pub max_ingest_streams: usize,
+    /// Most AnalyzeArticle calls in flight; more are refused with RESOURCE_EXHAUSTED and a
+    /// retry delay.
+    #[arg(long, env = "NEWSFACTS_MAX_CONCURRENT_ANALYSES", default_value_t = 256)]
+    pub max_concurrent_analyses: usize,
     /// Seconds between reporting NOT_SERVING and draining, on SIGTERM or SIGINT.
     #[arg(long, env = "NEWSFACTS_DRAIN_SECONDS", default_value_t = 2.0)]
     pub drain_seconds: f64,
@@ -106,6 +114,8 @@ impl ServeArgs {
             drain_period: seconds("drain-seconds", self.drain_seconds)?,
             shutdown_timeout: seconds("shutdown-timeout-seconds", self.shutdown_timeout_seconds)?,
             concurrency_per_connection: self.concurrency_per_connection,
+            max_ingest_streams: self.max_ingest_streams,
+            max_concurrent_analyses: self.max_concurrent_analyses,
             pipeline: PipelineConfig {
                 limits: ArticleLimits {
                     max_text_bytes: self.max_article_bytes,

@@ -40,6 +40,9 @@ pub enum ApiError {
         /// The scope the service needs.
         scope: &'static str,
     },
+    /// The server is at a capacity cap; retry later.
+    #[error("server busy: too many concurrent {0}; retry later or raise {flag}", flag = .0.flag())]
+    Overloaded(super::admission::Capacity),
     /// A subscriber fell too far behind the stream of facts.
     #[error("watcher fell behind by {0} facts; resubscribe")]
     Lagged(u64),
@@ -131,6 +134,21 @@ impl From<ApiError> for Status {
                 "API_KEY_SCOPE_MISSING",
                 false,
             ),
+            error @ ApiError::Overloaded(_) => {
+                let mut status = with_info(
+                    Code::ResourceExhausted,
+                    error.to_string(),
+                    "OVERLOADED",
+                    true,
+                );
+                // RetryInfo says the same to clients that decode details; the header is for
+                // proxies and plain clients.
+                status.metadata_mut().insert(
+                    "retry-after",
+                    tonic::metadata::MetadataValue::from(RETRY_DELAY.as_secs()),
+                );
+                status
+            }
             ApiError::Lagged(n) => with_info(
                 Code::ResourceExhausted,
                 ApiError::Lagged(n).to_string(),

@@ -1,5 +1,6 @@
 //! `IngestService`: an adapter from RPCs to the ingest pipeline.
 
+use super::admission::Admission;
 use super::error::ApiError;
 use crate::api::v1::{
     AnalyzeArticleRequest, AnalyzeArticleResponse, IngestArticlesRequest, IngestArticlesResponse,
@@ -13,12 +14,16 @@ use tonic::{Request, Response, Status, Streaming};
 /// Serves `newsfacts.v1.IngestService` with a pipeline.
 pub struct IngestApi {
     pipeline: Pipeline,
+    admission: Admission,
 }
 
 impl IngestApi {
-    /// An ingest service feeding `pipeline`.
-    pub fn new(pipeline: Pipeline) -> Self {
-        Self { pipeline }
+    /// An ingest service feeding `pipeline`, within the caps of `admission`.
+    pub fn new(pipeline: Pipeline, admission: Admission) -> Self {
+        Self {
+            pipeline,
+            admission,
+        }
     }
 }
 
@@ -33,10 +38,15 @@ impl IngestService for IngestApi {
         &self,
         request: Request<Streaming<IngestArticlesRequest>>,
     ) -> Result<Response<AckStream>, Status> {
+        let slot = self.admission.ingest_stream()?;
         let acks = self
             .pipeline
             .ingest_stream(request.into_inner())
-            .map(|ack| ack.map_err(|error| Status::from(ApiError::from(error))));
+            .map(move |ack| {
+                // The slot is freed when the stream (and this closure) is dropped.
+                let _slot = &slot;
+                ack.map_err(|error| Status::from(ApiError::from(error)))
+            });
         Ok(Response::new(Box::pin(acks)))
     }
 
@@ -45,6 +55,7 @@ impl IngestService for IngestApi {
         &self,
         request: Request<AnalyzeArticleRequest>,
     ) -> Result<Response<AnalyzeArticleResponse>, Status> {
+        let _slot = self.admission.analysis()?;
         let request = request.into_inner();
         let violations = validate_article(request.article.as_ref(), self.pipeline.config().limits);
         let input = match request.article {

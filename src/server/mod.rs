@@ -2,6 +2,7 @@
 //!
 //! Only wiring lives here; the handlers are adapters to the pipeline and the store.
 
+pub mod admission;
 pub mod auth;
 mod error;
 mod filters;
@@ -44,6 +45,10 @@ pub struct ServerConfig {
     pub keepalive_timeout: Duration,
     /// The ingest pipeline's settings.
     pub pipeline: PipelineConfig,
+    /// Most ingest streams open at once; more are refused with RESOURCE_EXHAUSTED.
+    pub max_ingest_streams: usize,
+    /// Most AnalyzeArticle calls in flight; more are refused with RESOURCE_EXHAUSTED.
+    pub max_concurrent_analyses: usize,
     /// API keys; `None` serves every caller.
     pub keys: Option<Keys>,
     /// TLS; `None` serves plaintext HTTP/2.
@@ -90,6 +95,8 @@ impl Default for ServerConfig {
             keepalive_interval: Duration::from_secs(10),
             keepalive_timeout: Duration::from_secs(20),
             pipeline: PipelineConfig::default(),
+            max_ingest_streams: 64,
+            max_concurrent_analyses: 256,
             keys: None,
             tls: None,
         }
@@ -99,6 +106,9 @@ impl Default for ServerConfig {
 /// A server configuration that cannot work.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// A capacity cap of zero would refuse every call.
+    #[error("{0} must be at least 1")]
+    ZeroCap(&'static str),
     /// An article at the size limit would not fit in a message.
     #[error(
         "max message size ({message} bytes) must exceed the max article size ({article} bytes) by at least 64 KiB"
@@ -114,6 +124,12 @@ pub enum ConfigError {
 impl ServerConfig {
     /// Checks that the settings fit together.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.max_ingest_streams == 0 {
+            return Err(ConfigError::ZeroCap("--max-ingest-streams"));
+        }
+        if self.max_concurrent_analyses == 0 {
+            return Err(ConfigError::ZeroCap("--max-concurrent-analyses"));
+        }
         let article = self.pipeline.limits.max_text_bytes;
         if self.max_message_bytes < article.saturating_add(64 * 1024) {
             return Err(ConfigError::MessageTooSmall {
@@ -163,13 +179,16 @@ pub async fn serve(
     if let Some(keys) = keys {
         keys.reload_on_sighup();
     }
-    let ingest = IngestServiceServer::new(IngestApi::new(pipeline.clone()))
-        .accept_compressed(CompressionEncoding::Gzip)
-        .accept_compressed(CompressionEncoding::Zstd)
-        .send_compressed(CompressionEncoding::Gzip)
-        .send_compressed(CompressionEncoding::Zstd)
-        .max_decoding_message_size(limit)
-        .max_encoding_message_size(limit);
+    let ingest = IngestServiceServer::new(IngestApi::new(
+        pipeline.clone(),
+        admission::Admission::new(config.max_ingest_streams, config.max_concurrent_analyses),
+    ))
+    .accept_compressed(CompressionEncoding::Gzip)
+    .accept_compressed(CompressionEncoding::Zstd)
+    .send_compressed(CompressionEncoding::Gzip)
+    .send_compressed(CompressionEncoding::Zstd)
+    .max_decoding_message_size(limit)
+    .max_encoding_message_size(limit);
     let ingest = InterceptedService::new(ingest, ScopeGuard::new(keys, Scope::Ingest));
     let query = QueryServiceServer::new(QueryApi::new(
         store,
