@@ -75,6 +75,24 @@ fn store_status(error: &StoreError) -> Status {
             "STORE_UNAVAILABLE",
             true,
         ),
+        StoreError::Full(_) => {
+            tracing::error!(%error, "the store is full");
+            with_info(
+                Code::ResourceExhausted,
+                "the store is out of disk space; nothing of the failed batch was stored".to_owned(),
+                "STORE_FULL",
+                true,
+            )
+        }
+        StoreError::ReadOnly(_) => {
+            tracing::error!(%error, "the store refuses writes");
+            with_info(
+                Code::FailedPrecondition,
+                "the store is read-only; nothing was stored".to_owned(),
+                "STORE_READ_ONLY",
+                false,
+            )
+        }
         StoreError::InvalidPageKey(_) => ApiError::field(
             "page_token",
             "is not a token this server issued for these filters",
