@@ -252,6 +252,18 @@ impl Extractor<'_, '_> {
                             .all(|(k, w)| self.lower(i + k) == *w && !self.quotes.quoted(i + k))
                 })
             });
+            // A passive ("was confirmed by the Senate", "criticized by rivals"): the subject
+            // is not the speaker, and the agent speaks no content.
+            let passive = |form: &VerbForm| {
+                let last = i + form.words.len() - 1;
+                !form.participle && self.lower(last).ends_with("ed") && self.lower(last + 1) == "by"
+            };
+            if let Some(form) = matched
+                && passive(form)
+            {
+                i += form.words.len();
+                continue;
+            }
             if let Some(form) = matched {
                 cues.push(Cue {
                     tokens: i..i + form.words.len(),

@@ -684,3 +684,14 @@ fn content_stops_before_a_trailing_participle_or_contrast() {
     );
     check_spans(text, &got);
 }
+
+#[test]
+fn a_passive_speech_verb_makes_no_statement() {
+    let text = "The nominee was confirmed by the Senate in November. \
+                The plan was criticized by rival exporters. \
+                The minister said the plan was criticized by rivals.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "the plan was criticized by rivals");
+    assert_eq!(name(&got[0]), "The minister");
+}
