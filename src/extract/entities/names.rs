@@ -3,6 +3,7 @@
 //! head words, "said"), and links repeated and shortened names to what was found.
 
 use foldhash::{HashMap, HashSet};
+use std::borrow::Cow;
 use std::ops::Range;
 
 use super::ids;
@@ -13,6 +14,7 @@ use super::lexicon::{
 };
 use super::words::{Run, Word};
 use crate::api::v1::{EntityType, MentionKind};
+use crate::extract::case;
 use crate::extract::sentences::TokenKind;
 
 /// A mention found in the text, before mentions are grouped into entities.
@@ -136,14 +138,29 @@ impl<'t> Classifier<'_, 't> {
         }
     }
 
-    fn joined(&self, range: Range<usize>) -> String {
-        self.words
-            .get(range)
-            .unwrap_or(&[])
-            .iter()
-            .map(|w| w.text)
-            .collect::<Vec<_>>()
-            .join(" ")
+    /// The words of `range` joined by single spaces, the form the lexicons list names in.
+    ///
+    /// Borrowed from the text when the words stand there already so (one space between
+    /// each, no possessive ending in between), as they nearly always do: this is called for
+    /// every lexicon look-up, and allocating each time was a large part of the stage's cost.
+    fn joined(&self, range: Range<usize>) -> Cow<'t, str> {
+        let words = self.words.get(range).unwrap_or(&[]);
+        let single_spaced = words.windows(2).all(|pair| {
+            pair[1].bytes.start == pair[0].bytes.end + 1
+                && self.text.as_bytes().get(pair[0].bytes.end) == Some(&b' ')
+        });
+        match (words.first(), words.last()) {
+            (Some(first), Some(last)) if single_spaced => self
+                .text
+                .get(first.bytes.start..last.bytes.end)
+                .map_or_else(|| Cow::Owned(join_words(words)), Cow::Borrowed),
+            _ => Cow::Owned(join_words(words)),
+        }
+    }
+
+    /// Whether `word` occurs in lower case in the article ("Trade" and "trade").
+    fn in_vocabulary(&self, word: &str) -> bool {
+        case::with_lowercase(word, |lower| self.vocabulary.contains(lower))
     }
 
     fn word(&self, i: usize) -> Option<&Word<'t>> {
@@ -188,7 +205,7 @@ impl<'t> Classifier<'_, 't> {
                 || (w.first
                     && run.len() > 1
                     && !has_head_or_title
-                    && self.vocabulary.contains(w.text.to_lowercase().as_str())
+                    && self.in_vocabulary(w.text)
                     && !COUNTRY_FORMS.contains_key(w.text));
             let connector = lexicon::is_connector(w.text) || w.kind == TokenKind::Punct;
             if (common || connector) && !w.possessive {
@@ -212,9 +229,9 @@ impl<'t> Classifier<'_, 't> {
     fn lexicon_prefix(&self, i: usize, end: usize) -> Option<usize> {
         (1..=4.min(end.saturating_sub(i))).rev().find(|&n| {
             let joined = self.joined(i..i + n);
-            COUNTRY_FORMS.contains_key(joined.as_str())
-                || KNOWN_ORGS.contains_key(joined.as_str())
-                || (n > 1 && PLACES.contains_key(&joined.to_uppercase()))
+            COUNTRY_FORMS.contains_key(&*joined)
+                || KNOWN_ORGS.contains_key(&*joined)
+                || (n > 1 && is_listed_place(&joined))
         })
     }
 
@@ -224,12 +241,12 @@ impl<'t> Classifier<'_, 't> {
         run.len() == 1
             && w.first
             && (NON_NAMES.contains(w.text)
-                || self.vocabulary.contains(w.text.to_lowercase().as_str()))
+                || self.in_vocabulary(w.text))
     }
 
     fn country(&self, range: Range<usize>, run_end: usize) -> Option<Candidate> {
         let name = self.joined(range.clone());
-        let (country, form) = COUNTRY_FORMS.get(name.as_str())?;
+        let (country, form) = COUNTRY_FORMS.get(&*name)?;
         // "US dollars", "Hong Kong dollars": a currency, not the country ("the Australian
         // dollar" still names Australia).
         if let Some(next) = self.word(run_end)
@@ -257,7 +274,7 @@ impl<'t> Classifier<'_, 't> {
 
     fn place(&self, range: Range<usize>) -> Option<Candidate> {
         let name = self.slice(range.clone());
-        let code = PLACES.get(&name.to_uppercase())?;
+        let code = case::with_uppercase(name, |upper| PLACES.get(upper).copied())?;
         let mut c = candidate(
             self.bytes(range),
             EntityType::Location,
@@ -273,10 +290,10 @@ impl<'t> Classifier<'_, 't> {
         let max = (*MAX_TITLE_WORDS).min(end.saturating_sub(i));
         (1..=max).rev().find_map(|n| {
             let title = self.joined(i..i + n);
-            TITLES.get(&title).map(|gender| TitleMatch {
+            TITLES.get(&*title).map(|gender| TitleMatch {
                 words: i..i + n,
                 gender: *gender,
-                title,
+                title: title.into_owned(),
             })
         })
     }
@@ -288,11 +305,7 @@ impl<'t> Classifier<'_, 't> {
             return false;
         }
         let words = &self.words[range.clone()];
-        if n == 1
-            && self
-                .vocabulary
-                .contains(words[0].text.to_lowercase().as_str())
-        {
+        if n == 1 && self.in_vocabulary(words[0].text) {
             return false;
         }
         if words.iter().any(|w| {
@@ -312,9 +325,9 @@ impl<'t> Classifier<'_, 't> {
             return false;
         }
         let whole = self.joined(range.clone());
-        !(COUNTRY_FORMS.contains_key(whole.as_str())
-            || KNOWN_ORGS.contains_key(whole.as_str())
-            || PLACES.contains_key(&whole.to_uppercase()))
+        !(COUNTRY_FORMS.contains_key(&*whole)
+            || KNOWN_ORGS.contains_key(&*whole)
+            || is_listed_place(&whole))
     }
 
     fn person(&self, range: Range<usize>) -> Candidate {
@@ -476,7 +489,7 @@ impl<'t> Classifier<'_, 't> {
         // "East China", "Southwest China": a region of a country, left out.
         if run.len() == 2 && is_compass(first.text) {
             let rest = self.joined(run.start + 1..run.end);
-            if COUNTRY_FORMS.contains_key(rest.as_str()) {
+            if COUNTRY_FORMS.contains_key(&*rest) {
                 return true;
             }
         }
@@ -673,7 +686,7 @@ impl<'t> Classifier<'_, 't> {
         let mut run = run.clone();
         // A one-word place counts here only before a full name.
         let one_word_place = run.len() >= 3
-            && PLACES.contains_key(&self.words[run.start].text.to_uppercase())
+            && is_listed_place(self.words[run.start].text)
             && self.name_like(run.start + 1..run.end);
         if let Some(n) = self
             .lexicon_prefix(run.start, run.end)
@@ -792,6 +805,16 @@ impl<'t> Classifier<'_, 't> {
             offset += part.len() + 1;
         }
     }
+}
+
+/// Whether `name` is a listed place or region, in any case.
+fn is_listed_place(name: &str) -> bool {
+    case::with_uppercase(name, |upper| PLACES.contains_key(upper))
+}
+
+/// The words' texts joined by single spaces.
+fn join_words(words: &[Word<'_>]) -> String {
+    words.iter().map(|w| w.text).collect::<Vec<_>>().join(" ")
 }
 
 /// Title words for descriptions: "foreign minister" → also "minister".

@@ -1,0 +1,52 @@
+//! Case mapping for look-ups, without a heap allocation in the common case.
+//!
+//! The lexicons are keyed in one case (places in upper case, the article's vocabulary in
+//! lower case), so each look-up of a word as written used to allocate its case-mapped copy.
+//! Wire copy is nearly all ASCII, where the Unicode case mappings of `str` equal the ASCII
+//! ones, so short ASCII words are mapped in a buffer on the stack instead.
+
+/// Longest text mapped on the stack; longer or non-ASCII text takes the `str` methods.
+const STACK_BYTES: usize = 64;
+
+/// Calls `f` with `text` in lower case (as [`str::to_lowercase`] gives it).
+pub fn with_lowercase<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
+    with_mapped(text, <[u8]>::make_ascii_lowercase, str::to_lowercase, f)
+}
+
+/// Calls `f` with `text` in upper case (as [`str::to_uppercase`] gives it).
+pub fn with_uppercase<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
+    with_mapped(text, <[u8]>::make_ascii_uppercase, str::to_uppercase, f)
+}
+
+fn with_mapped<R>(
+    text: &str,
+    map_ascii: fn(&mut [u8]),
+    map_unicode: fn(&str) -> String,
+    f: impl FnOnce(&str) -> R,
+) -> R {
+    if text.len() <= STACK_BYTES && text.is_ascii() {
+        let mut buffer = [0u8; STACK_BYTES];
+        let bytes = &mut buffer[..text.len()];
+        bytes.copy_from_slice(text.as_bytes());
+        map_ascii(bytes);
+        // ASCII stays ASCII, so this always succeeds.
+        if let Ok(mapped) = std::str::from_utf8(bytes) {
+            return f(mapped);
+        }
+    }
+    f(&map_unicode(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agrees_with_str_methods() {
+        let long = "A".repeat(STACK_BYTES + 1);
+        for text in ["", "Mexico City", "U.S.", "ÉCOLE", "Straße", "İstanbul", "ΣΑΣ", &long] {
+            with_lowercase(text, |l| assert_eq!(l, text.to_lowercase()));
+            with_uppercase(text, |u| assert_eq!(u, text.to_uppercase()));
+        }
+    }
+}
