@@ -5,6 +5,9 @@
 //! Wire copy is nearly all ASCII, where the Unicode case mappings of `str` equal the ASCII
 //! ones, so short ASCII words are mapped in a buffer on the stack instead.
 
+use std::borrow::Cow;
+use std::ops::Deref;
+
 /// Longest text mapped on the stack; longer or non-ASCII text takes the `str` methods.
 const STACK_BYTES: usize = 64;
 
@@ -16,6 +19,41 @@ pub fn with_lowercase<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
 /// Calls `f` with `text` in upper case (as [`str::to_uppercase`] gives it).
 pub fn with_uppercase<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
     with_mapped(text, <[u8]>::make_ascii_uppercase, str::to_uppercase, f)
+}
+
+/// A word in lower case (as [`str::to_lowercase`] gives it), borrowed from the text when it
+/// is ASCII with no capital letter already, as most words of running text are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lowercase<'t>(Cow<'t, str>);
+
+impl<'t> Lowercase<'t> {
+    /// `text` in lower case.
+    pub fn new(text: &'t str) -> Self {
+        if text.is_ascii() && !text.bytes().any(|b| b.is_ascii_uppercase()) {
+            Self(Cow::Borrowed(text))
+        } else {
+            Self(Cow::Owned(text.to_lowercase()))
+        }
+    }
+
+    /// The lower-case text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for Lowercase<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<&str> for Lowercase<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
 }
 
 fn with_mapped<R>(
@@ -47,6 +85,8 @@ mod tests {
         for text in ["", "Mexico City", "U.S.", "ÉCOLE", "Straße", "İstanbul", "ΣΑΣ", &long] {
             with_lowercase(text, |l| assert_eq!(l, text.to_lowercase()));
             with_uppercase(text, |u| assert_eq!(u, text.to_uppercase()));
+            assert_eq!(Lowercase::new(text).as_str(), text.to_lowercase());
         }
+        assert!(matches!(Lowercase::new("said").0, Cow::Borrowed("said")));
     }
 }
