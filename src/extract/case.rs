@@ -6,6 +6,7 @@
 //! ones, so short ASCII words are mapped in a buffer on the stack instead.
 
 use std::borrow::Cow;
+use std::fmt;
 use std::ops::Deref;
 
 /// Longest text mapped on the stack; longer or non-ASCII text takes the `str` methods.
@@ -36,9 +37,36 @@ impl<'t> Lowercase<'t> {
         }
     }
 
+    /// `text` with its ASCII letters in lower case (as [`str::to_ascii_lowercase`] gives it),
+    /// borrowed when it has no ASCII capital letter.
+    pub fn ascii(text: &'t str) -> Self {
+        if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            Self(Cow::Owned(text.to_ascii_lowercase()))
+        } else {
+            Self(Cow::Borrowed(text))
+        }
+    }
+
     /// The lower-case text.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// Makes the text empty.
+    pub fn clear(&mut self) {
+        self.0 = Cow::Borrowed("");
+    }
+}
+
+impl fmt::Display for Lowercase<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for Lowercase<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
     }
 }
 
@@ -86,6 +114,7 @@ mod tests {
             with_lowercase(text, |l| assert_eq!(l, text.to_lowercase()));
             with_uppercase(text, |u| assert_eq!(u, text.to_uppercase()));
             assert_eq!(Lowercase::new(text).as_str(), text.to_lowercase());
+            assert_eq!(Lowercase::ascii(text).as_str(), text.to_ascii_lowercase());
         }
         assert!(matches!(Lowercase::new("said").0, Cow::Borrowed("said")));
     }

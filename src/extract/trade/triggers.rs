@@ -3,6 +3,7 @@
 //! blanked by the caller (an organization named for tariffs imposes none).
 
 use crate::api::v1::TradeFactKind;
+use crate::extract::case::Lowercase;
 
 /// The trigger of a kind: its word index and whether it is an agent noun ("exporter").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,14 +31,14 @@ fn ordinal(word: &str) -> Option<i32> {
 }
 
 /// Rank of "largest", "second-biggest", "top", "third largest" before "partner".
-pub fn rank_before(lower: &[String], partner: usize) -> Option<i32> {
+pub fn rank_before(lower: &[Lowercase<'_>], partner: usize) -> Option<i32> {
     let from = partner.saturating_sub(4);
     let window = lower.get(from..partner)?;
     if let Some(rank) = window.iter().find_map(|w| ordinal(w)) {
         return Some(rank);
     }
     if let Some(i) = window.iter().position(|w| w == "top") {
-        let n = window.get(i + 1).map(String::as_str);
+        let n = window.get(i + 1).map(Lowercase::as_str);
         return Some(match n {
             Some("two") => 2,
             Some("three") => 3,
@@ -59,7 +60,7 @@ pub fn rank_before(lower: &[String], partner: usize) -> Option<i32> {
 
 /// Rank of an agent noun: only a superlative or an ordinal ranks ("the largest exporter",
 /// "the third biggest importer"); "a major exporter" does not.
-pub fn agent_rank(lower: &[String], noun: usize) -> i32 {
+pub fn agent_rank(lower: &[Lowercase<'_>], noun: usize) -> i32 {
     let from = noun.saturating_sub(4);
     let window = lower.get(from..noun).unwrap_or_default();
     if let Some(rank) = window.iter().find_map(|w| ordinal(w)) {
@@ -99,7 +100,7 @@ fn non_economic(w: &str) -> bool {
 }
 
 /// "the trade balance", "an export balance", "trade imbalance", "a surplus with Japan".
-fn balance_trigger(lower: &[String]) -> Option<usize> {
+fn balance_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
     // A balance is a trade balance only when the clause says so: current-account, payments,
     // capital-account and budget balances are not.
     let other_balance = lower.windows(2).any(|w| {
@@ -205,7 +206,7 @@ pub fn needs_an_object(word: &str) -> bool {
 }
 
 /// Whether a clause names a flow of goods ("imports", "trade", "shipments", "products").
-pub fn names_a_flow(lower: &[String]) -> bool {
+pub fn names_a_flow(lower: &[Lowercase<'_>]) -> bool {
     lower
         .iter()
         .any(|w| is_flow_noun(w) || matches!(w.as_str(), "products" | "sales" | "purchases"))
@@ -242,7 +243,7 @@ fn is_flow_restriction(w: &str) -> bool {
     )
 }
 
-fn measure_trigger(lower: &[String]) -> Option<usize> {
+fn measure_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
     // "a pact covering areas including tariffs and services": a topic in a list.
     let listed = |i: usize| {
         lower
@@ -271,7 +272,7 @@ fn measure_trigger(lower: &[String]) -> Option<usize> {
     }
 }
 
-fn agreement_trigger(lower: &[String]) -> Option<usize> {
+fn agreement_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
     if lower.iter().any(|w| non_economic(w)) {
         return None;
     }
@@ -320,7 +321,7 @@ fn agreement_trigger(lower: &[String]) -> Option<usize> {
 
 /// "investment" as a fact, not as an aim ("to promote investment") or an item of a list of
 /// fields of cooperation ("cooperation in trade, investment and tourism").
-fn investment_trigger(lower: &[String]) -> Option<usize> {
+fn investment_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
     // "investors" and the bare verb ("money to invest") name no investment made.
     let at = lower.iter().position(|w| {
         matches!(
@@ -343,7 +344,7 @@ fn investment_trigger(lower: &[String]) -> Option<usize> {
 
 /// "access to the Indian market", "entered the Korean market", "allow more Thai exports",
 /// "opened its market to".
-fn access_trigger(lower: &[String]) -> Option<usize> {
+fn access_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
     let market_ahead = |i: usize| {
         lower
             .get(i + 1..(i + 5).min(lower.len()))
@@ -353,7 +354,7 @@ fn access_trigger(lower: &[String]) -> Option<usize> {
             })
     };
     lower.iter().enumerate().position(|(i, w)| {
-        let next = lower.get(i + 1).map_or("", String::as_str);
+        let next = lower.get(i + 1).map_or("", Lowercase::as_str);
         (w == "registered" && next == "on")
             || (w == "market" && next == "access")
             || (w == "access" && next == "to" && market_ahead(i))
@@ -361,7 +362,7 @@ fn access_trigger(lower: &[String]) -> Option<usize> {
     })
 }
 
-fn agent_triggers(lower: &[String], found: &mut Vec<Trigger>) {
+fn agent_triggers(lower: &[Lowercase<'_>], found: &mut Vec<Trigger>) {
     for (word, w) in lower.iter().enumerate() {
         let kind = match w.as_str() {
             "exporter" | "exporters" | "supplier" | "suppliers" => TradeFactKind::Export,
@@ -378,7 +379,7 @@ fn agent_triggers(lower: &[String], found: &mut Vec<Trigger>) {
     }
 }
 
-fn bilateral_trigger(lower: &[String]) -> Option<usize> {
+fn bilateral_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
     // "ways to boost trade", "discussed bilateral trade": an aim or a topic, not a fact.
     if lower.iter().any(|w| w.starts_with("discuss")) {
         return None;
@@ -495,7 +496,7 @@ fn is_aim_verb(w: &str) -> bool {
 
 /// "to cut its trade surplus", "hope to boost exports": "to" and a verb of aim in the four
 /// words before the trigger.
-fn aim_before(lower: &[String], trigger: usize) -> bool {
+fn aim_before(lower: &[Lowercase<'_>], trigger: usize) -> bool {
     lower
         .get(trigger.saturating_sub(4)..trigger)
         .unwrap_or_default()
@@ -504,7 +505,7 @@ fn aim_before(lower: &[String], trigger: usize) -> bool {
 }
 
 /// Every trigger in the clause, in text order.
-pub fn triggers(lower: &[String]) -> Vec<Trigger> {
+pub fn triggers(lower: &[Lowercase<'_>]) -> Vec<Trigger> {
     let mut found = Vec::new();
     let mut push = |kind, at: Option<usize>| {
         if let Some(word) = at {
@@ -610,7 +611,7 @@ pub fn choose(mut found: Vec<Trigger>) -> Vec<Vec<Trigger>> {
 
 /// A plea or a refusal anywhere before the trigger: "urged Korea to allow imports", "called
 /// on the president to retaliate", "ruled out sanctions".
-fn pleaded_or_ruled_out(lower: &[String], trigger: usize) -> bool {
+fn pleaded_or_ruled_out(lower: &[Lowercase<'_>], trigger: usize) -> bool {
     let before = lower.get(..trigger).unwrap_or_default();
     // "At the urging of farmers, the committee voted to bar imports" reports a decision.
     let plea = before
@@ -631,7 +632,7 @@ fn pleaded_or_ruled_out(lower: &[String], trigger: usize) -> bool {
 
 /// "the outlook for coal exports", "forecasts of a deficit": a forecast in the eight words
 /// before the trigger.
-fn forecast(lower: &[String], trigger: usize) -> bool {
+fn forecast(lower: &[Lowercase<'_>], trigger: usize) -> bool {
     lower
         .get(trigger.saturating_sub(8)..trigger)
         .unwrap_or_default()
@@ -646,7 +647,7 @@ fn forecast(lower: &[String], trigger: usize) -> bool {
 
 /// A modal or a forecast right after the trigger: "exports are expected to", "the retaliation
 /// could be".
-fn modal_after(lower: &[String], trigger: usize) -> bool {
+fn modal_after(lower: &[Lowercase<'_>], trigger: usize) -> bool {
     let end = (trigger + 4).min(lower.len());
     lower
         .get(trigger + 1..end)
@@ -663,7 +664,7 @@ fn modal_after(lower: &[String], trigger: usize) -> bool {
 /// Whether the clause does not assert the fact of `kind` at `trigger`: a negation, a
 /// condition, a modal, an aim or a plea around it. A measure under threat or consideration is
 /// still a measure (its status says so).
-pub fn not_asserted(lower: &[String], trigger: usize, kind: TradeFactKind) -> bool {
+pub fn not_asserted(lower: &[Lowercase<'_>], trigger: usize, kind: TradeFactKind) -> bool {
     let measure = kind == TradeFactKind::TradeMeasure;
     let threat = lower
         .iter()
@@ -682,7 +683,7 @@ pub fn not_asserted(lower: &[String], trigger: usize, kind: TradeFactKind) -> bo
 }
 
 /// A negation, a condition, a modal or a plea in the five words before the trigger.
-pub fn negated_or_hypothetical(lower: &[String], trigger: usize) -> bool {
+pub fn negated_or_hypothetical(lower: &[Lowercase<'_>], trigger: usize) -> bool {
     let from = trigger.saturating_sub(5);
     lower
         .get(from..trigger)
@@ -726,8 +727,8 @@ pub fn negated_or_hypothetical(lower: &[String], trigger: usize) -> bool {
 mod tests {
     use super::*;
 
-    fn lower(s: &str) -> Vec<String> {
-        s.split_whitespace().map(str::to_ascii_lowercase).collect()
+    fn lower(s: &str) -> Vec<Lowercase<'_>> {
+        s.split_whitespace().map(Lowercase::ascii).collect()
     }
 
     fn kinds(s: &str) -> Vec<TradeFactKind> {
