@@ -51,7 +51,7 @@ fn opens_quote(text: &str) -> bool {
 
 /// The words of all sentences, in text order.
 pub fn words<'t>(text: &'t str, sentences: &[Sentence]) -> Vec<Word<'t>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(sentences.iter().map(|s| s.tokens.len()).sum());
     for (si, sentence) in sentences.iter().enumerate() {
         let mut seen_word = false;
         let mut after_opener = false;
@@ -85,11 +85,10 @@ pub fn words<'t>(text: &'t str, sentences: &[Sentence]) -> Vec<Word<'t>> {
 /// The lower-case words of the text, to tell a capitalized common word at the start of a
 /// sentence ("Trade between ...") from a name.
 pub fn lower_vocabulary<'t>(words: &[Word<'t>]) -> HashSet<&'t str> {
-    words
-        .iter()
-        .filter(|w| w.is_lower())
-        .map(|w| w.text)
-        .collect()
+    // Sized for every word up front: growing the table step by step cost more than filling it.
+    let mut vocabulary = HashSet::with_capacity_and_hasher(words.len(), Default::default());
+    vocabulary.extend(words.iter().filter(|w| w.is_lower()).map(|w| w.text));
+    vocabulary
 }
 
 /// A run of capitalized words (with connectors such as "of" between name parts), as word

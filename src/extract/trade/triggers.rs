@@ -136,16 +136,18 @@ fn balance_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
     }
     // "Chile exporting 2 billion more goods than Peru"; "more than 20 kinds" is an amount.
     let more_than = lower.iter().enumerate().position(|(i, w)| {
+        if !w.starts_with("export") {
+            return false;
+        }
         let more = lower
             .get(i + 1..(i + 6).min(lower.len()))
             .and_then(|next| next.iter().position(|n| n == "more"))
             .map(|m| i + 1 + m);
-        w.starts_with("export")
-            && more.is_some_and(|m| {
-                lower
-                    .get(m + 2..(m + 5).min(lower.len()))
-                    .is_some_and(|next| next.iter().any(|n| n == "than"))
-            })
+        more.is_some_and(|m| {
+            lower
+                .get(m + 2..(m + 5).min(lower.len()))
+                .is_some_and(|next| next.iter().any(|n| n == "than"))
+        })
     });
     if more_than.is_some() {
         return more_than;

@@ -38,7 +38,9 @@ pub fn words(text: &str, range: Range<usize>) -> Vec<Word<'_>> {
         return Vec::new();
     };
     let base = range.start;
-    let chars: Vec<(usize, char)> = slice.char_indices().collect();
+    // Sized up front: `collect` would start from a quarter of the length and grow.
+    let mut chars: Vec<(usize, char)> = Vec::with_capacity(slice.len());
+    chars.extend(slice.char_indices());
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
