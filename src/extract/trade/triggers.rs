@@ -274,33 +274,34 @@ fn measure_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
     }
 }
 
+fn is_agreement_noun(w: &str) -> bool {
+    matches!(
+        w,
+        "agreement"
+            | "agreements"
+            | "deal"
+            | "deals"
+            | "memorandum"
+            | "mou"
+            | "accord"
+            | "accords"
+            | "pact"
+            | "pacts"
+            | "treaty"
+            | "treaties"
+            | "fta"
+            | "contract"
+            | "contracts"
+    )
+}
+
 fn agreement_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
     if lower.iter().any(|w| non_economic(w)) {
         return None;
     }
-    let is_noun = |w: &str| {
-        matches!(
-            w,
-            "agreement"
-                | "agreements"
-                | "deal"
-                | "deals"
-                | "memorandum"
-                | "mou"
-                | "accord"
-                | "accords"
-                | "pact"
-                | "pacts"
-                | "treaty"
-                | "treaties"
-                | "fta"
-                | "contract"
-                | "contracts"
-        )
-    };
-    let noun = lower.iter().position(|w| is_noun(w));
+    let noun = lower.iter().position(|w| is_agreement_noun(w));
     let verb = lower.iter().position(|w| {
-        !is_noun(w)
+        !is_agreement_noun(w)
             && starts_with_any(
                 w,
                 &[
@@ -321,16 +322,18 @@ fn agreement_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
         .position(|w| w[0] == "free" && w[1] == "trade" && matches!(w[2].as_str(), "area" | "zone"))
 }
 
+fn is_investment_word(w: &str) -> bool {
+    matches!(
+        w,
+        "investment" | "investments" | "invested" | "invests" | "investing" | "fdi"
+    )
+}
+
 /// "investment" as a fact, not as an aim ("to promote investment") or an item of a list of
 /// fields of cooperation ("cooperation in trade, investment and tourism").
 fn investment_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
     // "investors" and the bare verb ("money to invest") name no investment made.
-    let at = lower.iter().position(|w| {
-        matches!(
-            w.as_str(),
-            "investment" | "investments" | "invested" | "invests" | "investing" | "fdi"
-        )
-    })?;
+    let at = lower.iter().position(|w| is_investment_word(w))?;
     let before = lower.get(at.saturating_sub(3)..at).unwrap_or_default();
     let aim = before.iter().any(|w| {
         starts_with_any(
@@ -364,12 +367,19 @@ fn access_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
     })
 }
 
+/// The flow an agent noun ranks an economy in ("the largest exporter").
+fn agent_kind(w: &str) -> Option<TradeFactKind> {
+    match w {
+        "exporter" | "exporters" | "supplier" | "suppliers" => Some(TradeFactKind::Export),
+        "importer" | "importers" | "buyer" | "buyers" => Some(TradeFactKind::Import),
+        _ => None,
+    }
+}
+
 fn agent_triggers(lower: &[Lowercase<'_>], found: &mut Vec<Trigger>) {
     for (word, w) in lower.iter().enumerate() {
-        let kind = match w.as_str() {
-            "exporter" | "exporters" | "supplier" | "suppliers" => TradeFactKind::Export,
-            "importer" | "importers" | "buyer" | "buyers" => TradeFactKind::Import,
-            _ => continue,
+        let Some(kind) = agent_kind(w) else {
+            continue;
         };
         if agent_rank(lower, word) > 0 {
             found.push(Trigger {
@@ -506,8 +516,54 @@ fn aim_before(lower: &[Lowercase<'_>], trigger: usize) -> bool {
         .any(|w| w[0] == "to" && is_aim_verb(&w[1]))
 }
 
+/// Whether some trigger may be found at word `w`. Each trigger below is found at a word of
+/// this kind (the word it returns), so a clause with none has no trigger; most clauses have
+/// none, and one pass of this test costs far less than all the trigger searches. Keep it in
+/// step with them.
+fn may_trigger(w: &str) -> bool {
+    starts_with_any(w, &["export", "import", "agree", "enter", "allow", "open"])
+        || is_trade(w)
+        || is_measure_noun(w)
+        || is_flow_restriction(w)
+        || is_agreement_noun(w)
+        || is_investment_word(w)
+        || agent_kind(w).is_some()
+        || matches!(
+            w,
+            // Partner rank, balance, agreement ("free trade area"), market access, flows.
+            "partner"
+                | "partners"
+                | "surplus"
+                | "surpluses"
+                | "deficit"
+                | "deficits"
+                | "imbalance"
+                | "imbalances"
+                | "lopsided"
+                | "balance"
+                | "free"
+                | "registered"
+                | "market"
+                | "access"
+                | "shipments"
+                | "shipped"
+                | "supplied"
+                | "purchases"
+                | "bought"
+        )
+}
+
 /// Every trigger in the clause, in text order.
 pub fn triggers(lower: &[Lowercase<'_>]) -> Vec<Trigger> {
+    if lower.iter().any(|w| may_trigger(w)) {
+        every_trigger(lower)
+    } else {
+        Vec::new()
+    }
+}
+
+/// Every trigger in the clause, in text order, without the [`may_trigger`] shortcut.
+fn every_trigger(lower: &[Lowercase<'_>]) -> Vec<Trigger> {
     let mut found = Vec::new();
     let mut push = |kind, at: Option<usize>| {
         if let Some(word) = at {
@@ -735,6 +791,36 @@ mod tests {
 
     fn kinds(s: &str) -> Vec<TradeFactKind> {
         triggers(&lower(s)).into_iter().map(|t| t.kind).collect()
+    }
+
+    #[test]
+    fn every_trigger_is_at_a_word_that_may_trigger() {
+        for clause in [
+            "china is the largest trading partner of peru",
+            "japan ran a 5 billion dlr surplus with the united states",
+            "the trade imbalance in japan's favour is lopsided",
+            "chile exporting 2 billion more goods than peru",
+            "the trade balance improved",
+            "the country will levy an import tax of 20 pct",
+            "it promised to halt all trade with them",
+            "a ban on poultry imports and new tariffs",
+            "the two sides signed a trade agreement",
+            "they agreed to expand economic ties",
+            "a free trade area with asean",
+            "investment in the mine rose to 5 billion",
+            "india will allow more thai exports",
+            "market access for american beef",
+            "the firm registered on the exchange",
+            "exports of soybeans rose as shipments of corn fell",
+            "china bought 2 million tonnes of wheat",
+            "it is the world's largest exporter and second biggest buyer",
+            "bilateral trade between the two grew",
+        ] {
+            let words = lower(clause);
+            for t in every_trigger(&words) {
+                assert!(may_trigger(&words[t.word]), "{clause:?}: {t:?}");
+            }
+        }
     }
 
     #[test]
