@@ -198,13 +198,16 @@ impl<'t> Classifier<'_, 't> {
             if self.lexicon_prefix(run.start, run.end).is_some() {
                 break;
             }
-            let has_head_or_title = self.words[run.clone()]
-                .iter()
-                .any(|x| ORG_HEADS.contains(x.text) || TITLES.contains_key(x.text));
+            // Looked up only for a sentence-initial word (each look-up hashes every word).
+            let has_head_or_title = || {
+                self.words[run.clone()]
+                    .iter()
+                    .any(|x| ORG_HEADS.contains(x.text) || TITLES.contains_key(x.text))
+            };
             let common = NON_NAMES.contains(w.text)
                 || (w.first
                     && run.len() > 1
-                    && !has_head_or_title
+                    && !has_head_or_title()
                     && self.in_vocabulary(w.text)
                     && !COUNTRY_FORMS.contains_key(w.text));
             let connector = lexicon::is_connector(w.text) || w.kind == TokenKind::Punct;
