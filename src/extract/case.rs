@@ -110,7 +110,16 @@ mod tests {
     #[test]
     fn agrees_with_str_methods() {
         let long = "A".repeat(STACK_BYTES + 1);
-        for text in ["", "Mexico City", "U.S.", "ÉCOLE", "Straße", "İstanbul", "ΣΑΣ", &long] {
+        for text in [
+            "",
+            "Mexico City",
+            "U.S.",
+            "ÉCOLE",
+            "Straße",
+            "İstanbul",
+            "ΣΑΣ",
+            &long,
+        ] {
             with_lowercase(text, |l| assert_eq!(l, text.to_lowercase()));
             with_uppercase(text, |u| assert_eq!(u, text.to_uppercase()));
             assert_eq!(Lowercase::new(text).as_str(), text.to_lowercase());

@@ -104,6 +104,6 @@ pub fn recognize(
     let mut cands = names::find(text, &words, &runs, &vocabulary, &prior);
     cands.extend(prior);
     cands.sort_by_key(|c| (c.bytes.start, c.bytes.end));
-    let clusters = coref::resolve(&words, cands);
+    let clusters = coref::resolve(text, &words, cands);
     build::entities(text, offsets, &clusters)
 }

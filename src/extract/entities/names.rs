@@ -12,7 +12,7 @@ use super::lexicon::{
     PLACE_HEADS, PLACES, TITLES, is_compass, is_currency_word, is_org_context_after,
     is_org_context_before, is_place_noun, is_speech_verb,
 };
-use super::words::{Run, Word};
+use super::words::{self, Run, Word};
 use crate::api::v1::{EntityType, MentionKind};
 use crate::extract::case;
 use crate::extract::sentences::TokenKind;
@@ -138,24 +138,9 @@ impl<'t> Classifier<'_, 't> {
         }
     }
 
-    /// The words of `range` joined by single spaces, the form the lexicons list names in.
-    ///
-    /// Borrowed from the text when the words stand there already so (one space between
-    /// each, no possessive ending in between), as they nearly always do: this is called for
-    /// every lexicon look-up, and allocating each time was a large part of the stage's cost.
+    /// The words of `range` joined by single spaces (see [`words::joined`]).
     fn joined(&self, range: Range<usize>) -> Cow<'t, str> {
-        let words = self.words.get(range).unwrap_or(&[]);
-        let single_spaced = words.windows(2).all(|pair| {
-            pair[1].bytes.start == pair[0].bytes.end + 1
-                && self.text.as_bytes().get(pair[0].bytes.end) == Some(&b' ')
-        });
-        match (words.first(), words.last()) {
-            (Some(first), Some(last)) if single_spaced => self
-                .text
-                .get(first.bytes.start..last.bytes.end)
-                .map_or_else(|| Cow::Owned(join_words(words)), Cow::Borrowed),
-            _ => Cow::Owned(join_words(words)),
-        }
+        words::joined(self.text, self.words.get(range).unwrap_or(&[]))
     }
 
     /// Whether `word` occurs in lower case in the article ("Trade" and "trade").
@@ -241,10 +226,7 @@ impl<'t> Classifier<'_, 't> {
     /// Whether a sentence-initial single word is probably a common word.
     fn common_initial(&self, run: &Run) -> bool {
         let w = &self.words[run.start];
-        run.len() == 1
-            && w.first
-            && (NON_NAMES.contains(w.text)
-                || self.in_vocabulary(w.text))
+        run.len() == 1 && w.first && (NON_NAMES.contains(w.text) || self.in_vocabulary(w.text))
     }
 
     fn country(&self, range: Range<usize>, run_end: usize) -> Option<Candidate> {
@@ -813,11 +795,6 @@ impl<'t> Classifier<'_, 't> {
 /// Whether `name` is a listed place or region, in any case.
 fn is_listed_place(name: &str) -> bool {
     case::with_uppercase(name, |upper| PLACES.contains_key(upper))
-}
-
-/// The words' texts joined by single spaces.
-fn join_words(words: &[Word<'_>]) -> String {
-    words.iter().map(|w| w.text).collect::<Vec<_>>().join(" ")
 }
 
 /// Title words for descriptions: "foreign minister" → also "minister".
