@@ -122,11 +122,13 @@ fn stages(c: &mut Criterion) {
         .zip(&offsets)
         .map(|(t, o)| sentences::split_from(t, 0, o))
         .collect();
-    let found: Vec<_> = texts
+    let datelines: Vec<_> = texts
         .iter()
         .zip(&offsets)
-        .zip(&splits)
-        .map(|((t, o), s)| entities::recognize(t, s, o))
+        .map(|(t, o)| dateline::parse(t, None, o))
+        .collect();
+    let found: Vec<_> = (0..texts.len())
+        .map(|i| entities::recognize(texts[i], datelines[i].as_ref(), &splits[i], &offsets[i]))
         .collect();
     let said: Vec<_> = (0..texts.len())
         .map(|i| statements::extract(texts[i], &splits[i], &offsets[i], &found[i]))
@@ -171,7 +173,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             (0..texts.len())
                 .map(|i| {
-                    entities::recognize(texts[i], &splits[i], &offsets[i])
+                    entities::recognize(texts[i], datelines[i].as_ref(), &splits[i], &offsets[i])
                         .entities
                         .len()
                 })

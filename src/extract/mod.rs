@@ -4,6 +4,7 @@
 //! [`sentences`] (sentences and tokens), [`language`] (detection). Every span is in code
 //! points of the text as submitted, end exclusive.
 
+mod case;
 pub mod dateline;
 pub mod dates;
 pub mod entities;
@@ -54,7 +55,7 @@ pub fn analyze(input: &ArticleInput) -> Article {
             .in_scope(|| sentences::split_from(text, body_start, &offsets));
         tracing::debug!(sentences = sentences.len(), "split");
         entities = tracing::debug_span!("entities")
-            .in_scope(|| entities::recognize(text, &sentences, &offsets));
+            .in_scope(|| entities::recognize(text, dateline.as_ref(), &sentences, &offsets));
         statements = tracing::debug_span!("statements")
             .in_scope(|| statements::extract(text, &sentences, &offsets, &entities));
         trade_facts = tracing::debug_span!("trade_facts")

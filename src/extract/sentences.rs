@@ -169,7 +169,9 @@ pub fn tokenize(text: &str, offsets: &CharOffsets<'_>) -> Vec<Token> {
 
 fn tokenize_from(text: &str, from: usize, offsets: &CharOffsets<'_>) -> Vec<Token> {
     let wrapped = is_hard_wrapped(text);
-    let mut tokens = Vec::new();
+    // Room for a token every five bytes, about what English prose has, so that the vector
+    // seldom grows (each growth copies every token so far).
+    let mut tokens = Vec::with_capacity(text.len().saturating_sub(from) / 5);
     let mut chars = text[from.min(text.len())..]
         .char_indices()
         .map(|(i, c)| (i + from, c))
@@ -285,16 +287,17 @@ pub fn split_from(text: &str, from: usize, offsets: &CharOffsets<'_>) -> Vec<Sen
     }
     let tokens = tokenize_from(text, from, offsets);
     let mut sentences = Vec::new();
-    let mut current: Vec<Token> = Vec::new();
+    // The sentence being read is `tokens[start..i]`; it is copied out once it ends.
+    let mut start = 0;
     let mut paragraph = 0;
     let mut i = 0;
     while i < tokens.len() {
         let token = &tokens[i];
         if token.paragraph_start {
-            push(&mut sentences, std::mem::take(&mut current), paragraph);
+            push(&mut sentences, &tokens[start..i], paragraph);
+            start = i;
             paragraph += 1;
         }
-        current.push(token.clone());
         i += 1;
         let ends = match token.kind {
             TokenKind::Punct => token.text(text).chars().next().is_some_and(is_terminal),
@@ -306,7 +309,7 @@ pub fn split_from(text: &str, from: usize, offsets: &CharOffsets<'_>) -> Vec<Sen
         }
         // Take further terminals and closing quotes or brackets that touch it: `?!`, `."`, `.)`.
         while let Some(next) = tokens.get(i) {
-            let touches = next.bytes.start == current.last().map_or(0, |t| t.bytes.end);
+            let touches = next.bytes.start == tokens[i - 1].bytes.end;
             let first = next.token_first_char(text);
             let glue = next.kind == TokenKind::Punct
                 && touches
@@ -316,14 +319,14 @@ pub fn split_from(text: &str, from: usize, offsets: &CharOffsets<'_>) -> Vec<Sen
             if !glue {
                 break;
             }
-            current.push(next.clone());
             i += 1;
         }
         if breaks_after(text, token, tokens.get(i..).unwrap_or(&[])) {
-            push(&mut sentences, std::mem::take(&mut current), paragraph);
+            push(&mut sentences, &tokens[start..i], paragraph);
+            start = i;
         }
     }
-    push(&mut sentences, current, paragraph);
+    push(&mut sentences, &tokens[start..], paragraph);
     sentences
 }
 
@@ -391,7 +394,7 @@ fn breaks_after(text: &str, terminal: &Token, rest: &[Token]) -> bool {
     }
 }
 
-fn push(sentences: &mut Vec<Sentence>, tokens: Vec<Token>, paragraph: usize) {
+fn push(sentences: &mut Vec<Sentence>, tokens: &[Token], paragraph: usize) {
     let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
         return;
     };
@@ -403,7 +406,7 @@ fn push(sentences: &mut Vec<Sentence>, tokens: Vec<Token>, paragraph: usize) {
     sentences.push(Sentence {
         bytes,
         span,
-        tokens,
+        tokens: tokens.to_vec(),
         paragraph,
     });
 }

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use super::lexicon::{COUNTRY_FORMS, Gender, ORG_HEADS, TITLES, is_speech_verb};
 use super::names::Candidate;
-use super::words::Word;
+use super::words::{self, Word};
 use crate::api::v1::{EntityType, MentionKind};
 
 /// An entity of the article while it is being built.
@@ -225,7 +225,7 @@ fn is_subject(words: &[Word<'_>], start: usize, end: usize) -> bool {
 }
 
 /// Pronouns and "the ..." descriptions in the words.
-fn references(words: &[Word<'_>]) -> Vec<Ref> {
+fn references(text: &str, words: &[Word<'_>]) -> Vec<Ref> {
     let mut refs = Vec::new();
     let mut i = 0;
     while i < words.len() {
@@ -262,8 +262,8 @@ fn references(words: &[Word<'_>]) -> Vec<Ref> {
             if ws.iter().any(|x| x.sentence != w.sentence || !x.is_lower()) {
                 return None;
             }
-            let t = ws.iter().map(|x| x.text).collect::<Vec<_>>().join(" ");
-            TITLES.contains_key(&t).then_some((n, t))
+            let t = words::joined(text, ws);
+            TITLES.contains_key(&*t).then(|| (n, t.into_owned()))
         });
         // "the country's", "the ministry said"; not "the ministry officials".
         let (n, what) = if let Some((n, t)) = title {
@@ -289,7 +289,7 @@ fn references(words: &[Word<'_>]) -> Vec<Ref> {
 
 /// Groups the candidates into clusters and adds resolved pronouns and descriptions. The
 /// clusters come in order of first mention, each with its mentions in text order.
-pub fn resolve(words: &[Word<'_>], cands: Vec<Candidate>) -> Vec<Cluster> {
+pub fn resolve(text: &str, words: &[Word<'_>], cands: Vec<Candidate>) -> Vec<Cluster> {
     let merges = key_merges(&cands);
     let mut clusters: Vec<Cluster> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::default();
@@ -326,7 +326,7 @@ pub fn resolve(words: &[Word<'_>], cands: Vec<Candidate>) -> Vec<Cluster> {
 
     // Word index of each byte start, to know sentences and paragraphs of mentions.
     let word_at = |byte: usize| words.partition_point(|w| w.bytes.start < byte);
-    let mut refs = references(words);
+    let mut refs = references(text, words);
     // Capitalized descriptions join the references, as organization heads.
     let mut cap_desc: HashMap<usize, Candidate> = HashMap::default();
     for c in pending_descriptions {

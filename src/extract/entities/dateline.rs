@@ -3,13 +3,13 @@
 
 use super::lexicon::{COUNTRY_FORMS, KNOWN_ORGS, PLACES, title_case};
 use super::names::{Candidate, candidate, country_candidate, location_key, org_key};
-use crate::api::v1::EntityType;
-use crate::extract::offsets::CharOffsets;
+use crate::api::v1::{Dateline, EntityType};
 
-/// The place and agency of the dateline before byte `body_start`, as candidates.
-pub fn candidates(text: &str, body_start: usize, offsets: &CharOffsets<'_>) -> Vec<Candidate> {
+/// The place and agency of the article's `dateline` (parsed from the text before byte
+/// `body_start`), as candidates.
+pub fn candidates(text: &str, body_start: usize, dateline: Option<&Dateline>) -> Vec<Candidate> {
     let mut out = Vec::new();
-    let Some(dateline) = crate::extract::dateline::parse(text, None, offsets) else {
+    let Some(dateline) = dateline else {
         return out;
     };
     let head = text.get(..body_start).unwrap_or("");

@@ -26,7 +26,7 @@
 
 use super::offsets::{CharOffsets, CharSpan};
 use super::sentences::Sentence;
-use crate::api::v1::{Entity, EntityRef, MentionKind};
+use crate::api::v1::{Dateline, Entity, EntityRef, MentionKind};
 use std::ops::Range;
 
 mod build;
@@ -87,17 +87,23 @@ impl ArticleEntities {
 
 /// Finds the entities of an article and resolves coreference inside it.
 ///
-/// Looks at the dateline (place and agency) and at the sentences; never panics, and runs
-/// in time linear in the length of the text.
-pub fn recognize(text: &str, sentences: &[Sentence], offsets: &CharOffsets<'_>) -> ArticleEntities {
+/// Looks at the article's `dateline` as [`super::dateline::parse`] found it (place and
+/// agency) and at the sentences; never panics, and runs in time linear in the length of the
+/// text.
+pub fn recognize(
+    text: &str,
+    dateline: Option<&Dateline>,
+    sentences: &[Sentence],
+    offsets: &CharOffsets<'_>,
+) -> ArticleEntities {
     let words = words::words(text, sentences);
     let vocabulary = words::lower_vocabulary(&words);
     let runs = words::runs(&words);
     let body_start = sentences.first().map_or(text.len(), |s| s.bytes.start);
-    let prior = dateline::candidates(text, body_start, offsets);
+    let prior = dateline::candidates(text, body_start, dateline);
     let mut cands = names::find(text, &words, &runs, &vocabulary, &prior);
     cands.extend(prior);
     cands.sort_by_key(|c| (c.bytes.start, c.bytes.end));
-    let clusters = coref::resolve(&words, cands);
+    let clusters = coref::resolve(text, &words, cands);
     build::entities(text, offsets, &clusters)
 }

@@ -3,6 +3,7 @@
 //! head words, "said"), and links repeated and shortened names to what was found.
 
 use foldhash::{HashMap, HashSet};
+use std::borrow::Cow;
 use std::ops::Range;
 
 use super::ids;
@@ -11,8 +12,9 @@ use super::lexicon::{
     PLACE_HEADS, PLACES, TITLES, is_compass, is_currency_word, is_org_context_after,
     is_org_context_before, is_place_noun, is_speech_verb,
 };
-use super::words::{Run, Word};
+use super::words::{self, Run, Word};
 use crate::api::v1::{EntityType, MentionKind};
+use crate::extract::case;
 use crate::extract::sentences::TokenKind;
 
 /// A mention found in the text, before mentions are grouped into entities.
@@ -136,14 +138,14 @@ impl<'t> Classifier<'_, 't> {
         }
     }
 
-    fn joined(&self, range: Range<usize>) -> String {
-        self.words
-            .get(range)
-            .unwrap_or(&[])
-            .iter()
-            .map(|w| w.text)
-            .collect::<Vec<_>>()
-            .join(" ")
+    /// The words of `range` joined by single spaces (see [`words::joined`]).
+    fn joined(&self, range: Range<usize>) -> Cow<'t, str> {
+        words::joined(self.text, self.words.get(range).unwrap_or(&[]))
+    }
+
+    /// Whether `word` occurs in lower case in the article ("Trade" and "trade").
+    fn in_vocabulary(&self, word: &str) -> bool {
+        case::with_lowercase(word, |lower| self.vocabulary.contains(lower))
     }
 
     fn word(&self, i: usize) -> Option<&Word<'t>> {
@@ -181,14 +183,17 @@ impl<'t> Classifier<'_, 't> {
             if self.lexicon_prefix(run.start, run.end).is_some() {
                 break;
             }
-            let has_head_or_title = self.words[run.clone()]
-                .iter()
-                .any(|x| ORG_HEADS.contains(x.text) || TITLES.contains_key(x.text));
+            // Looked up only for a sentence-initial word (each look-up hashes every word).
+            let has_head_or_title = || {
+                self.words[run.clone()]
+                    .iter()
+                    .any(|x| ORG_HEADS.contains(x.text) || TITLES.contains_key(x.text))
+            };
             let common = NON_NAMES.contains(w.text)
                 || (w.first
                     && run.len() > 1
-                    && !has_head_or_title
-                    && self.vocabulary.contains(w.text.to_lowercase().as_str())
+                    && !has_head_or_title()
+                    && self.in_vocabulary(w.text)
                     && !COUNTRY_FORMS.contains_key(w.text));
             let connector = lexicon::is_connector(w.text) || w.kind == TokenKind::Punct;
             if (common || connector) && !w.possessive {
@@ -212,24 +217,21 @@ impl<'t> Classifier<'_, 't> {
     fn lexicon_prefix(&self, i: usize, end: usize) -> Option<usize> {
         (1..=4.min(end.saturating_sub(i))).rev().find(|&n| {
             let joined = self.joined(i..i + n);
-            COUNTRY_FORMS.contains_key(joined.as_str())
-                || KNOWN_ORGS.contains_key(joined.as_str())
-                || (n > 1 && PLACES.contains_key(&joined.to_uppercase()))
+            COUNTRY_FORMS.contains_key(&*joined)
+                || KNOWN_ORGS.contains_key(&*joined)
+                || (n > 1 && is_listed_place(&joined))
         })
     }
 
     /// Whether a sentence-initial single word is probably a common word.
     fn common_initial(&self, run: &Run) -> bool {
         let w = &self.words[run.start];
-        run.len() == 1
-            && w.first
-            && (NON_NAMES.contains(w.text)
-                || self.vocabulary.contains(w.text.to_lowercase().as_str()))
+        run.len() == 1 && w.first && (NON_NAMES.contains(w.text) || self.in_vocabulary(w.text))
     }
 
     fn country(&self, range: Range<usize>, run_end: usize) -> Option<Candidate> {
         let name = self.joined(range.clone());
-        let (country, form) = COUNTRY_FORMS.get(name.as_str())?;
+        let (country, form) = COUNTRY_FORMS.get(&*name)?;
         // "US dollars", "Hong Kong dollars": a currency, not the country ("the Australian
         // dollar" still names Australia).
         if let Some(next) = self.word(run_end)
@@ -257,7 +259,7 @@ impl<'t> Classifier<'_, 't> {
 
     fn place(&self, range: Range<usize>) -> Option<Candidate> {
         let name = self.slice(range.clone());
-        let code = PLACES.get(&name.to_uppercase())?;
+        let code = case::with_uppercase(name, |upper| PLACES.get(upper).copied())?;
         let mut c = candidate(
             self.bytes(range),
             EntityType::Location,
@@ -273,10 +275,10 @@ impl<'t> Classifier<'_, 't> {
         let max = (*MAX_TITLE_WORDS).min(end.saturating_sub(i));
         (1..=max).rev().find_map(|n| {
             let title = self.joined(i..i + n);
-            TITLES.get(&title).map(|gender| TitleMatch {
+            TITLES.get(&*title).map(|gender| TitleMatch {
                 words: i..i + n,
                 gender: *gender,
-                title,
+                title: title.into_owned(),
             })
         })
     }
@@ -288,11 +290,7 @@ impl<'t> Classifier<'_, 't> {
             return false;
         }
         let words = &self.words[range.clone()];
-        if n == 1
-            && self
-                .vocabulary
-                .contains(words[0].text.to_lowercase().as_str())
-        {
+        if n == 1 && self.in_vocabulary(words[0].text) {
             return false;
         }
         if words.iter().any(|w| {
@@ -312,9 +310,9 @@ impl<'t> Classifier<'_, 't> {
             return false;
         }
         let whole = self.joined(range.clone());
-        !(COUNTRY_FORMS.contains_key(whole.as_str())
-            || KNOWN_ORGS.contains_key(whole.as_str())
-            || PLACES.contains_key(&whole.to_uppercase()))
+        !(COUNTRY_FORMS.contains_key(&*whole)
+            || KNOWN_ORGS.contains_key(&*whole)
+            || is_listed_place(&whole))
     }
 
     fn person(&self, range: Range<usize>) -> Candidate {
@@ -476,7 +474,7 @@ impl<'t> Classifier<'_, 't> {
         // "East China", "Southwest China": a region of a country, left out.
         if run.len() == 2 && is_compass(first.text) {
             let rest = self.joined(run.start + 1..run.end);
-            if COUNTRY_FORMS.contains_key(rest.as_str()) {
+            if COUNTRY_FORMS.contains_key(&*rest) {
                 return true;
             }
         }
@@ -673,7 +671,7 @@ impl<'t> Classifier<'_, 't> {
         let mut run = run.clone();
         // A one-word place counts here only before a full name.
         let one_word_place = run.len() >= 3
-            && PLACES.contains_key(&self.words[run.start].text.to_uppercase())
+            && is_listed_place(self.words[run.start].text)
             && self.name_like(run.start + 1..run.end);
         if let Some(n) = self
             .lexicon_prefix(run.start, run.end)
@@ -792,6 +790,11 @@ impl<'t> Classifier<'_, 't> {
             offset += part.len() + 1;
         }
     }
+}
+
+/// Whether `name` is a listed place or region, in any case.
+fn is_listed_place(name: &str) -> bool {
+    case::with_uppercase(name, |upper| PLACES.contains_key(upper))
 }
 
 /// Title words for descriptions: "foreign minister" → also "minister".

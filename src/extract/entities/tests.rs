@@ -7,13 +7,12 @@ use proptest::prelude::*;
 
 fn run(text: &str) -> ArticleEntities {
     let offsets = CharOffsets::new(text);
-    let body = dateline::parse(text, None, &offsets)
-        .and_then(|d| d.span)
-        .map_or(0, |s| {
-            offsets.byte_index(usize::try_from(s.end).unwrap_or(0))
-        });
+    let dateline = dateline::parse(text, None, &offsets);
+    let body = dateline.as_ref().and_then(|d| d.span).map_or(0, |s| {
+        offsets.byte_index(usize::try_from(s.end).unwrap_or(0))
+    });
     let sentences = sentences::split_from(text, body, &offsets);
-    recognize(text, &sentences, &offsets)
+    recognize(text, dateline.as_ref(), &sentences, &offsets)
 }
 
 fn entity<'a>(result: &'a ArticleEntities, name: &str) -> &'a Entity {

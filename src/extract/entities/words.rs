@@ -2,6 +2,7 @@
 //! candidate names that the recognizer classifies.
 
 use foldhash::HashSet;
+use std::borrow::Cow;
 use std::ops::Range;
 
 use super::lexicon::{CONNECTED, COUNTRY_FORMS, KNOWN_ORGS, ORG_HEADS, PLACE_HEADS, is_connector};
@@ -51,7 +52,7 @@ fn opens_quote(text: &str) -> bool {
 
 /// The words of all sentences, in text order.
 pub fn words<'t>(text: &'t str, sentences: &[Sentence]) -> Vec<Word<'t>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(sentences.iter().map(|s| s.tokens.len()).sum());
     for (si, sentence) in sentences.iter().enumerate() {
         let mut seen_word = false;
         let mut after_opener = false;
@@ -85,11 +86,10 @@ pub fn words<'t>(text: &'t str, sentences: &[Sentence]) -> Vec<Word<'t>> {
 /// The lower-case words of the text, to tell a capitalized common word at the start of a
 /// sentence ("Trade between ...") from a name.
 pub fn lower_vocabulary<'t>(words: &[Word<'t>]) -> HashSet<&'t str> {
-    words
-        .iter()
-        .filter(|w| w.is_lower())
-        .map(|w| w.text)
-        .collect()
+    // Sized for every word up front: growing the table step by step cost more than filling it.
+    let mut vocabulary = HashSet::with_capacity_and_hasher(words.len(), Default::default());
+    vocabulary.extend(words.iter().filter(|w| w.is_lower()).map(|w| w.text));
+    vocabulary
 }
 
 /// A run of capitalized words (with connectors such as "of" between name parts), as word
@@ -119,12 +119,27 @@ fn basic_runs(words: &[Word<'_>]) -> Vec<Run> {
     runs
 }
 
-fn joined(words: &[Word<'_>], range: Range<usize>) -> String {
-    words[range]
-        .iter()
-        .map(|w| w.text)
-        .collect::<Vec<_>>()
-        .join(" ")
+/// The texts of `words` joined by single spaces, the form the lexicons list names in.
+///
+/// Borrowed from `text` when the words stand there already so (one space between each, no
+/// possessive ending in between), as they nearly always do: lexicon look-ups call this for
+/// every candidate, and allocating each time was a large part of their cost.
+pub fn joined<'t>(text: &'t str, words: &[Word<'t>]) -> Cow<'t, str> {
+    let single_spaced = words.windows(2).all(|pair| {
+        pair[1].bytes.start == pair[0].bytes.end + 1
+            && text.as_bytes().get(pair[0].bytes.end) == Some(&b' ')
+    });
+    match (words.first(), words.last()) {
+        (Some(first), Some(last)) if single_spaced => text
+            .get(first.bytes.start..last.bytes.end)
+            .map_or_else(|| Cow::Owned(join_words(words)), Cow::Borrowed),
+        _ => Cow::Owned(join_words(words)),
+    }
+}
+
+/// The words' texts joined by single spaces.
+fn join_words(words: &[Word<'_>]) -> String {
+    words.iter().map(|w| w.text).collect::<Vec<_>>().join(" ")
 }
 
 /// Whether runs `a` and `b`, with the connector words between them, form one name.
@@ -155,7 +170,7 @@ fn merges(words: &[Word<'_>], a: &Run, b: &Run) -> bool {
     )) {
         return true;
     }
-    let whole_a = joined(words, a.clone());
+    let whole_a = join_words(&words[a.clone()]);
     match gap_text.as_str() {
         "of" | "of the" | "for" | "for the" | "on" | "on the" => {
             ORG_HEADS.contains(last.text) || PLACE_HEADS.contains(&last.text)
@@ -165,7 +180,7 @@ fn merges(words: &[Word<'_>], a: &Run, b: &Run) -> bool {
                 && (!ORG_HEADS.contains(last.text) || a.len() == 1)
                 && !COUNTRY_FORMS.contains_key(whole_a.as_str())
                 && !KNOWN_ORGS.contains_key(whole_a.as_str())
-                && !KNOWN_ORGS.contains_key(joined(words, b.clone()).as_str())
+                && !KNOWN_ORGS.contains_key(join_words(&words[b.clone()]).as_str())
         }
         "de" | "del" | "da" | "van" | "von" => true,
         _ => false,

@@ -19,6 +19,7 @@ mod quotes;
 
 use std::ops::Range;
 
+use super::case::Lowercase;
 use super::entities::ArticleEntities;
 use super::offsets::CharOffsets;
 use super::sentences::{Sentence, TokenKind};
@@ -41,7 +42,7 @@ const MAX_CONTENT_BYTES: usize = 8_000;
 #[derive(Clone, Debug)]
 struct Tok<'t> {
     text: &'t str,
-    lower: String,
+    lower: Lowercase<'t>,
     bytes: Range<usize>,
     kind: TokenKind,
     sentence: usize,
@@ -98,10 +99,10 @@ fn flatten<'t>(text: &'t str, sentences: &[Sentence]) -> (Vec<Tok<'t>>, Vec<Rang
             {
                 prev.bytes.end = t.bytes.end;
                 prev.text = text.get(prev.bytes.clone()).unwrap_or("");
-                prev.lower = prev.text.to_owned();
+                prev.lower = Lowercase::new(prev.text);
                 continue;
             }
-            let lower = word.to_lowercase();
+            let lower = Lowercase::new(word);
             // Base forms are often nouns ("the report"): only the inflected forms stop a phrase.
             let speech_verb = SPEECH_VERBS
                 .get(lower.as_str())
@@ -1666,7 +1667,7 @@ fn speaker(
     } else {
         let words: Vec<String> = toks[phrase.np.clone()]
             .iter()
-            .map(|t| t.lower.clone())
+            .map(|t| t.lower.as_str().to_owned())
             .filter(|w| !lexicon::ARTICLES.contains(w.as_str()))
             .collect();
         let plural = last.lower.ends_with('s') && !last.lower.ends_with("ss");

@@ -15,6 +15,7 @@ use crate::api::v1::{
     Commodity, EntityRef, EntityType, MentionKind, MonetaryAmount, Quantity, Statement, TradeFact,
     TradeFactKind, Trend,
 };
+use crate::extract::case::Lowercase;
 use crate::extract::entities::ArticleEntities;
 use crate::extract::offsets::CharOffsets;
 use crate::extract::sentences::Sentence;
@@ -109,7 +110,7 @@ struct Clause<'t> {
     text: &'t str,
     bytes: Range<usize>,
     words: Vec<Word<'t>>,
-    lower: Vec<String>,
+    lower: Vec<Lowercase<'t>>,
     countries: Vec<CountryMention>,
     /// Companies, organizations and places the clause names.
     parties: Vec<EntityRef>,
@@ -228,7 +229,7 @@ impl<'t> Clause<'t> {
     /// Reads the clause `text[bytes]` and the entities it names.
     fn new(text: &'t str, bytes: Range<usize>, entities: &ArticleEntities) -> Self {
         let words = words(text, bytes.clone());
-        let lower = words.iter().map(Word::lower).collect();
+        let lower = words.iter().map(Word::lowercase).collect();
         let mut clause = Clause {
             text,
             bytes,
@@ -478,11 +479,11 @@ fn sides(kind: TradeFactKind, at: usize, clause: &Clause<'_>, context: &Context)
     }
 }
 
-fn agreement_type(lower: &[String], at: usize) -> String {
+fn agreement_type(lower: &[Lowercase<'_>], at: usize) -> String {
     let from = at.saturating_sub(3);
     let mut words: Vec<&str> = lower[from..=at.min(lower.len() - 1)]
         .iter()
-        .map(String::as_str)
+        .map(Lowercase::as_str)
         .skip_while(|w| {
             !matches!(
                 *w,
@@ -505,7 +506,7 @@ fn agreement_type(lower: &[String], at: usize) -> String {
     words.join(" ")
 }
 
-fn measure_type(lower: &[String], at: usize) -> String {
+fn measure_type(lower: &[Lowercase<'_>], at: usize) -> String {
     let status = lower.iter().find_map(|w| match w.as_str() {
         w if w.starts_with("threat") => Some("threatened"),
         w if w.starts_with("lift") || w.starts_with("remov") || w.starts_with("scrap") => {
@@ -515,7 +516,7 @@ fn measure_type(lower: &[String], at: usize) -> String {
         w if w.starts_with("impos") || w.starts_with("slap") => Some("imposed"),
         _ => None,
     });
-    let mut measure = lower[at].clone();
+    let mut measure = lower[at].as_str().to_owned();
     let modifier = matches!(
         measure.as_str(),
         "anti-dumping" | "antidumping" | "countervailing" | "zero-tariff" | "tariff-free"

@@ -3,6 +3,7 @@
 //! blanked by the caller (an organization named for tariffs imposes none).
 
 use crate::api::v1::TradeFactKind;
+use crate::extract::case::Lowercase;
 
 /// The trigger of a kind: its word index and whether it is an agent noun ("exporter").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,14 +31,14 @@ fn ordinal(word: &str) -> Option<i32> {
 }
 
 /// Rank of "largest", "second-biggest", "top", "third largest" before "partner".
-pub fn rank_before(lower: &[String], partner: usize) -> Option<i32> {
+pub fn rank_before(lower: &[Lowercase<'_>], partner: usize) -> Option<i32> {
     let from = partner.saturating_sub(4);
     let window = lower.get(from..partner)?;
     if let Some(rank) = window.iter().find_map(|w| ordinal(w)) {
         return Some(rank);
     }
     if let Some(i) = window.iter().position(|w| w == "top") {
-        let n = window.get(i + 1).map(String::as_str);
+        let n = window.get(i + 1).map(Lowercase::as_str);
         return Some(match n {
             Some("two") => 2,
             Some("three") => 3,
@@ -59,7 +60,7 @@ pub fn rank_before(lower: &[String], partner: usize) -> Option<i32> {
 
 /// Rank of an agent noun: only a superlative or an ordinal ranks ("the largest exporter",
 /// "the third biggest importer"); "a major exporter" does not.
-pub fn agent_rank(lower: &[String], noun: usize) -> i32 {
+pub fn agent_rank(lower: &[Lowercase<'_>], noun: usize) -> i32 {
     let from = noun.saturating_sub(4);
     let window = lower.get(from..noun).unwrap_or_default();
     if let Some(rank) = window.iter().find_map(|w| ordinal(w)) {
@@ -99,7 +100,7 @@ fn non_economic(w: &str) -> bool {
 }
 
 /// "the trade balance", "an export balance", "trade imbalance", "a surplus with Japan".
-fn balance_trigger(lower: &[String]) -> Option<usize> {
+fn balance_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
     // A balance is a trade balance only when the clause says so: current-account, payments,
     // capital-account and budget balances are not.
     let other_balance = lower.windows(2).any(|w| {
@@ -135,16 +136,18 @@ fn balance_trigger(lower: &[String]) -> Option<usize> {
     }
     // "Chile exporting 2 billion more goods than Peru"; "more than 20 kinds" is an amount.
     let more_than = lower.iter().enumerate().position(|(i, w)| {
+        if !w.starts_with("export") {
+            return false;
+        }
         let more = lower
             .get(i + 1..(i + 6).min(lower.len()))
             .and_then(|next| next.iter().position(|n| n == "more"))
             .map(|m| i + 1 + m);
-        w.starts_with("export")
-            && more.is_some_and(|m| {
-                lower
-                    .get(m + 2..(m + 5).min(lower.len()))
-                    .is_some_and(|next| next.iter().any(|n| n == "than"))
-            })
+        more.is_some_and(|m| {
+            lower
+                .get(m + 2..(m + 5).min(lower.len()))
+                .is_some_and(|next| next.iter().any(|n| n == "than"))
+        })
     });
     if more_than.is_some() {
         return more_than;
@@ -205,7 +208,7 @@ pub fn needs_an_object(word: &str) -> bool {
 }
 
 /// Whether a clause names a flow of goods ("imports", "trade", "shipments", "products").
-pub fn names_a_flow(lower: &[String]) -> bool {
+pub fn names_a_flow(lower: &[Lowercase<'_>]) -> bool {
     lower
         .iter()
         .any(|w| is_flow_noun(w) || matches!(w.as_str(), "products" | "sales" | "purchases"))
@@ -242,7 +245,7 @@ fn is_flow_restriction(w: &str) -> bool {
     )
 }
 
-fn measure_trigger(lower: &[String]) -> Option<usize> {
+fn measure_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
     // "a pact covering areas including tariffs and services": a topic in a list.
     let listed = |i: usize| {
         lower
@@ -271,33 +274,34 @@ fn measure_trigger(lower: &[String]) -> Option<usize> {
     }
 }
 
-fn agreement_trigger(lower: &[String]) -> Option<usize> {
+fn is_agreement_noun(w: &str) -> bool {
+    matches!(
+        w,
+        "agreement"
+            | "agreements"
+            | "deal"
+            | "deals"
+            | "memorandum"
+            | "mou"
+            | "accord"
+            | "accords"
+            | "pact"
+            | "pacts"
+            | "treaty"
+            | "treaties"
+            | "fta"
+            | "contract"
+            | "contracts"
+    )
+}
+
+fn agreement_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
     if lower.iter().any(|w| non_economic(w)) {
         return None;
     }
-    let is_noun = |w: &str| {
-        matches!(
-            w,
-            "agreement"
-                | "agreements"
-                | "deal"
-                | "deals"
-                | "memorandum"
-                | "mou"
-                | "accord"
-                | "accords"
-                | "pact"
-                | "pacts"
-                | "treaty"
-                | "treaties"
-                | "fta"
-                | "contract"
-                | "contracts"
-        )
-    };
-    let noun = lower.iter().position(|w| is_noun(w));
+    let noun = lower.iter().position(|w| is_agreement_noun(w));
     let verb = lower.iter().position(|w| {
-        !is_noun(w)
+        !is_agreement_noun(w)
             && starts_with_any(
                 w,
                 &[
@@ -318,16 +322,18 @@ fn agreement_trigger(lower: &[String]) -> Option<usize> {
         .position(|w| w[0] == "free" && w[1] == "trade" && matches!(w[2].as_str(), "area" | "zone"))
 }
 
+fn is_investment_word(w: &str) -> bool {
+    matches!(
+        w,
+        "investment" | "investments" | "invested" | "invests" | "investing" | "fdi"
+    )
+}
+
 /// "investment" as a fact, not as an aim ("to promote investment") or an item of a list of
 /// fields of cooperation ("cooperation in trade, investment and tourism").
-fn investment_trigger(lower: &[String]) -> Option<usize> {
+fn investment_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
     // "investors" and the bare verb ("money to invest") name no investment made.
-    let at = lower.iter().position(|w| {
-        matches!(
-            w.as_str(),
-            "investment" | "investments" | "invested" | "invests" | "investing" | "fdi"
-        )
-    })?;
+    let at = lower.iter().position(|w| is_investment_word(w))?;
     let before = lower.get(at.saturating_sub(3)..at).unwrap_or_default();
     let aim = before.iter().any(|w| {
         starts_with_any(
@@ -343,7 +349,7 @@ fn investment_trigger(lower: &[String]) -> Option<usize> {
 
 /// "access to the Indian market", "entered the Korean market", "allow more Thai exports",
 /// "opened its market to".
-fn access_trigger(lower: &[String]) -> Option<usize> {
+fn access_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
     let market_ahead = |i: usize| {
         lower
             .get(i + 1..(i + 5).min(lower.len()))
@@ -353,7 +359,7 @@ fn access_trigger(lower: &[String]) -> Option<usize> {
             })
     };
     lower.iter().enumerate().position(|(i, w)| {
-        let next = lower.get(i + 1).map_or("", String::as_str);
+        let next = lower.get(i + 1).map_or("", Lowercase::as_str);
         (w == "registered" && next == "on")
             || (w == "market" && next == "access")
             || (w == "access" && next == "to" && market_ahead(i))
@@ -361,12 +367,19 @@ fn access_trigger(lower: &[String]) -> Option<usize> {
     })
 }
 
-fn agent_triggers(lower: &[String], found: &mut Vec<Trigger>) {
+/// The flow an agent noun ranks an economy in ("the largest exporter").
+fn agent_kind(w: &str) -> Option<TradeFactKind> {
+    match w {
+        "exporter" | "exporters" | "supplier" | "suppliers" => Some(TradeFactKind::Export),
+        "importer" | "importers" | "buyer" | "buyers" => Some(TradeFactKind::Import),
+        _ => None,
+    }
+}
+
+fn agent_triggers(lower: &[Lowercase<'_>], found: &mut Vec<Trigger>) {
     for (word, w) in lower.iter().enumerate() {
-        let kind = match w.as_str() {
-            "exporter" | "exporters" | "supplier" | "suppliers" => TradeFactKind::Export,
-            "importer" | "importers" | "buyer" | "buyers" => TradeFactKind::Import,
-            _ => continue,
+        let Some(kind) = agent_kind(w) else {
+            continue;
         };
         if agent_rank(lower, word) > 0 {
             found.push(Trigger {
@@ -378,7 +391,7 @@ fn agent_triggers(lower: &[String], found: &mut Vec<Trigger>) {
     }
 }
 
-fn bilateral_trigger(lower: &[String]) -> Option<usize> {
+fn bilateral_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
     // "ways to boost trade", "discussed bilateral trade": an aim or a topic, not a fact.
     if lower.iter().any(|w| w.starts_with("discuss")) {
         return None;
@@ -495,7 +508,7 @@ fn is_aim_verb(w: &str) -> bool {
 
 /// "to cut its trade surplus", "hope to boost exports": "to" and a verb of aim in the four
 /// words before the trigger.
-fn aim_before(lower: &[String], trigger: usize) -> bool {
+fn aim_before(lower: &[Lowercase<'_>], trigger: usize) -> bool {
     lower
         .get(trigger.saturating_sub(4)..trigger)
         .unwrap_or_default()
@@ -503,8 +516,54 @@ fn aim_before(lower: &[String], trigger: usize) -> bool {
         .any(|w| w[0] == "to" && is_aim_verb(&w[1]))
 }
 
+/// Whether some trigger may be found at word `w`. Each trigger below is found at a word of
+/// this kind (the word it returns), so a clause with none has no trigger; most clauses have
+/// none, and one pass of this test costs far less than all the trigger searches. Keep it in
+/// step with them.
+fn may_trigger(w: &str) -> bool {
+    starts_with_any(w, &["export", "import", "agree", "enter", "allow", "open"])
+        || is_trade(w)
+        || is_measure_noun(w)
+        || is_flow_restriction(w)
+        || is_agreement_noun(w)
+        || is_investment_word(w)
+        || agent_kind(w).is_some()
+        || matches!(
+            w,
+            // Partner rank, balance, agreement ("free trade area"), market access, flows.
+            "partner"
+                | "partners"
+                | "surplus"
+                | "surpluses"
+                | "deficit"
+                | "deficits"
+                | "imbalance"
+                | "imbalances"
+                | "lopsided"
+                | "balance"
+                | "free"
+                | "registered"
+                | "market"
+                | "access"
+                | "shipments"
+                | "shipped"
+                | "supplied"
+                | "purchases"
+                | "bought"
+        )
+}
+
 /// Every trigger in the clause, in text order.
-pub fn triggers(lower: &[String]) -> Vec<Trigger> {
+pub fn triggers(lower: &[Lowercase<'_>]) -> Vec<Trigger> {
+    if lower.iter().any(|w| may_trigger(w)) {
+        every_trigger(lower)
+    } else {
+        Vec::new()
+    }
+}
+
+/// Every trigger in the clause, in text order, without the [`may_trigger`] shortcut.
+fn every_trigger(lower: &[Lowercase<'_>]) -> Vec<Trigger> {
     let mut found = Vec::new();
     let mut push = |kind, at: Option<usize>| {
         if let Some(word) = at {
@@ -610,7 +669,7 @@ pub fn choose(mut found: Vec<Trigger>) -> Vec<Vec<Trigger>> {
 
 /// A plea or a refusal anywhere before the trigger: "urged Korea to allow imports", "called
 /// on the president to retaliate", "ruled out sanctions".
-fn pleaded_or_ruled_out(lower: &[String], trigger: usize) -> bool {
+fn pleaded_or_ruled_out(lower: &[Lowercase<'_>], trigger: usize) -> bool {
     let before = lower.get(..trigger).unwrap_or_default();
     // "At the urging of farmers, the committee voted to bar imports" reports a decision.
     let plea = before
@@ -631,7 +690,7 @@ fn pleaded_or_ruled_out(lower: &[String], trigger: usize) -> bool {
 
 /// "the outlook for coal exports", "forecasts of a deficit": a forecast in the eight words
 /// before the trigger.
-fn forecast(lower: &[String], trigger: usize) -> bool {
+fn forecast(lower: &[Lowercase<'_>], trigger: usize) -> bool {
     lower
         .get(trigger.saturating_sub(8)..trigger)
         .unwrap_or_default()
@@ -646,7 +705,7 @@ fn forecast(lower: &[String], trigger: usize) -> bool {
 
 /// A modal or a forecast right after the trigger: "exports are expected to", "the retaliation
 /// could be".
-fn modal_after(lower: &[String], trigger: usize) -> bool {
+fn modal_after(lower: &[Lowercase<'_>], trigger: usize) -> bool {
     let end = (trigger + 4).min(lower.len());
     lower
         .get(trigger + 1..end)
@@ -663,7 +722,7 @@ fn modal_after(lower: &[String], trigger: usize) -> bool {
 /// Whether the clause does not assert the fact of `kind` at `trigger`: a negation, a
 /// condition, a modal, an aim or a plea around it. A measure under threat or consideration is
 /// still a measure (its status says so).
-pub fn not_asserted(lower: &[String], trigger: usize, kind: TradeFactKind) -> bool {
+pub fn not_asserted(lower: &[Lowercase<'_>], trigger: usize, kind: TradeFactKind) -> bool {
     let measure = kind == TradeFactKind::TradeMeasure;
     let threat = lower
         .iter()
@@ -682,7 +741,7 @@ pub fn not_asserted(lower: &[String], trigger: usize, kind: TradeFactKind) -> bo
 }
 
 /// A negation, a condition, a modal or a plea in the five words before the trigger.
-pub fn negated_or_hypothetical(lower: &[String], trigger: usize) -> bool {
+pub fn negated_or_hypothetical(lower: &[Lowercase<'_>], trigger: usize) -> bool {
     let from = trigger.saturating_sub(5);
     lower
         .get(from..trigger)
@@ -726,12 +785,42 @@ pub fn negated_or_hypothetical(lower: &[String], trigger: usize) -> bool {
 mod tests {
     use super::*;
 
-    fn lower(s: &str) -> Vec<String> {
-        s.split_whitespace().map(str::to_ascii_lowercase).collect()
+    fn lower(s: &str) -> Vec<Lowercase<'_>> {
+        s.split_whitespace().map(Lowercase::ascii).collect()
     }
 
     fn kinds(s: &str) -> Vec<TradeFactKind> {
         triggers(&lower(s)).into_iter().map(|t| t.kind).collect()
+    }
+
+    #[test]
+    fn every_trigger_is_at_a_word_that_may_trigger() {
+        for clause in [
+            "china is the largest trading partner of peru",
+            "japan ran a 5 billion dlr surplus with the united states",
+            "the trade imbalance in japan's favour is lopsided",
+            "chile exporting 2 billion more goods than peru",
+            "the trade balance improved",
+            "the country will levy an import tax of 20 pct",
+            "it promised to halt all trade with them",
+            "a ban on poultry imports and new tariffs",
+            "the two sides signed a trade agreement",
+            "they agreed to expand economic ties",
+            "a free trade area with asean",
+            "investment in the mine rose to 5 billion",
+            "india will allow more thai exports",
+            "market access for american beef",
+            "the firm registered on the exchange",
+            "exports of soybeans rose as shipments of corn fell",
+            "china bought 2 million tonnes of wheat",
+            "it is the world's largest exporter and second biggest buyer",
+            "bilateral trade between the two grew",
+        ] {
+            let words = lower(clause);
+            for t in every_trigger(&words) {
+                assert!(may_trigger(&words[t.word]), "{clause:?}: {t:?}");
+            }
+        }
     }
 
     #[test]

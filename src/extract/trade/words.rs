@@ -3,6 +3,8 @@
 
 use std::ops::Range;
 
+use crate::extract::case::Lowercase;
+
 /// One word of a clause.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Word<'t> {
@@ -12,10 +14,15 @@ pub struct Word<'t> {
     pub bytes: Range<usize>,
 }
 
-impl Word<'_> {
+impl<'t> Word<'t> {
     /// The word lowercased (ASCII), for lexicon look-ups.
     pub fn lower(&self) -> String {
         self.text.to_ascii_lowercase()
+    }
+
+    /// The word lowercased (ASCII), borrowed from the text when it is in lower case already.
+    pub fn lowercase(&self) -> Lowercase<'t> {
+        Lowercase::ascii(self.text)
     }
 }
 
@@ -31,7 +38,9 @@ pub fn words(text: &str, range: Range<usize>) -> Vec<Word<'_>> {
         return Vec::new();
     };
     let base = range.start;
-    let chars: Vec<(usize, char)> = slice.char_indices().collect();
+    // Sized up front: `collect` would start from a quarter of the length and grow.
+    let mut chars: Vec<(usize, char)> = Vec::with_capacity(slice.len());
+    chars.extend(slice.char_indices());
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
