@@ -1,7 +1,7 @@
 //! The one place where domain errors become `tonic::Status`.
 
 use crate::api::status::{ERROR_DOMAIN, FieldError};
-use crate::pipeline::PipelineError;
+use crate::pipeline::{ExtractionFailed, PipelineError};
 use crate::store::StoreError;
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
@@ -29,6 +29,9 @@ pub enum ApiError {
     /// The ingest pipeline stopped the stream.
     #[error(transparent)]
     Pipeline(#[from] PipelineError),
+    /// Extraction failed on the article (a bug, isolated to this request).
+    #[error(transparent)]
+    Extraction(#[from] ExtractionFailed),
     /// A subscriber fell too far behind the stream of facts.
     #[error("watcher fell behind by {0} facts; resubscribe")]
     Lagged(u64),
@@ -107,6 +110,12 @@ impl From<ApiError> for Status {
                 PipelineError::ShuttingDown.to_string(),
                 "SHUTTING_DOWN",
                 true,
+            ),
+            ApiError::Extraction(failed) => with_info(
+                Code::Internal,
+                failed.to_string(),
+                ExtractionFailed::REASON,
+                false,
             ),
             ApiError::Lagged(n) => with_info(
                 Code::ResourceExhausted,

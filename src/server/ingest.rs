@@ -5,7 +5,7 @@ use crate::api::v1::{
     AnalyzeArticleRequest, AnalyzeArticleResponse, IngestArticlesRequest, IngestArticlesResponse,
     ingest_service_server::IngestService,
 };
-use crate::pipeline::{Pipeline, analyze_off_thread, validate::validate_article};
+use crate::pipeline::{Pipeline, validate::validate_article};
 use futures::{Stream, StreamExt};
 use std::pin::Pin;
 use tonic::{Request, Response, Status, Streaming};
@@ -57,9 +57,7 @@ impl IngestService for IngestApi {
                 .into());
             }
         };
-        let article = analyze_off_thread(input)
-            .await
-            .map_err(|status| Status::new(tonic::Code::from_i32(status.code), status.message))?;
+        let article = self.pipeline.analyze(input).await.map_err(ApiError::from)?;
         Ok(Response::new(AnalyzeArticleResponse {
             article: Some(article),
         }))

@@ -15,7 +15,7 @@ pub use query::QueryApi;
 use crate::api::v1::{
     ingest_service_server::IngestServiceServer, query_service_server::QueryServiceServer,
 };
-use crate::pipeline::{Pipeline, PipelineConfig};
+use crate::pipeline::{Extractor, Pipeline, PipelineConfig, default_extractor};
 use crate::store::Store;
 use std::{future::Future, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
@@ -115,9 +115,26 @@ pub async fn serve(
     config: ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    serve_with_extractor(store, listener, config, default_extractor(), shutdown).await
+}
+
+/// [`serve`] with another extractor than [`crate::extract::analyze`]; the tests use it to
+/// check that a failing extraction is isolated to its article.
+pub async fn serve_with_extractor(
+    store: Arc<dyn Store>,
+    listener: TcpListener,
+    config: ServerConfig,
+    extractor: Extractor,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
     config.validate()?;
     let stop_work = CancellationToken::new();
-    let pipeline = Pipeline::start(store.clone(), config.pipeline, stop_work.clone());
+    let pipeline = Pipeline::start_with_extractor(
+        store.clone(),
+        config.pipeline,
+        stop_work.clone(),
+        extractor,
+    );
     let limit = config.max_message_bytes;
 
     let ingest = IngestServiceServer::new(IngestApi::new(pipeline.clone()))
