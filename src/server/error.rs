@@ -32,6 +32,14 @@ pub enum ApiError {
     /// Extraction failed on the article (a bug, isolated to this request).
     #[error(transparent)]
     Extraction(#[from] ExtractionFailed),
+    /// The response would exceed the server's response size limit.
+    #[error("the response is {size} bytes; the server's limit is {limit} bytes")]
+    ResponseTooLarge {
+        /// Encoded size of the response.
+        size: usize,
+        /// The limit (`--max-response-bytes`).
+        limit: usize,
+    },
     /// A subscriber fell too far behind the stream of facts.
     #[error("watcher fell behind by {0} facts; resubscribe")]
     Lagged(u64),
@@ -115,6 +123,12 @@ impl From<ApiError> for Status {
                 Code::Internal,
                 failed.to_string(),
                 ExtractionFailed::REASON,
+                false,
+            ),
+            error @ ApiError::ResponseTooLarge { .. } => with_info(
+                Code::ResourceExhausted,
+                error.to_string(),
+                "RESPONSE_TOO_LARGE",
                 false,
             ),
             ApiError::Lagged(n) => with_info(

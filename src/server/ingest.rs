@@ -7,18 +7,23 @@ use crate::api::v1::{
 };
 use crate::pipeline::{Pipeline, validate::validate_article};
 use futures::{Stream, StreamExt};
+use prost::Message;
 use std::pin::Pin;
 use tonic::{Request, Response, Status, Streaming};
 
 /// Serves `newsfacts.v1.IngestService` with a pipeline.
 pub struct IngestApi {
     pipeline: Pipeline,
+    max_response_bytes: usize,
 }
 
 impl IngestApi {
-    /// An ingest service feeding `pipeline`.
-    pub fn new(pipeline: Pipeline) -> Self {
-        Self { pipeline }
+    /// An ingest service feeding `pipeline`, whose responses are at most `max_response_bytes`.
+    pub fn new(pipeline: Pipeline, max_response_bytes: usize) -> Self {
+        Self {
+            pipeline,
+            max_response_bytes,
+        }
     }
 }
 
@@ -58,8 +63,18 @@ impl IngestService for IngestApi {
             }
         };
         let article = self.pipeline.analyze(input).await.map_err(ApiError::from)?;
-        Ok(Response::new(AnalyzeArticleResponse {
+        let response = AnalyzeArticleResponse {
             article: Some(article),
-        }))
+        };
+        // Said here, with a reason, rather than as the transport's bare OUT_OF_RANGE.
+        let size = response.encoded_len();
+        if size > self.max_response_bytes {
+            return Err(ApiError::ResponseTooLarge {
+                size,
+                limit: self.max_response_bytes,
+            }
+            .into());
+        }
+        Ok(Response::new(response))
     }
 }

@@ -27,8 +27,13 @@ use tonic_health::ServingStatus;
 /// Settings of the gRPC server.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
-    /// Largest gRPC message accepted or sent, in bytes.
+    /// Largest gRPC request message accepted, in bytes.
     pub max_message_bytes: usize,
+    /// Largest gRPC response message sent, in bytes. The facts of an article can take
+    /// several times the size of its text (each mention of an entity, each statement's
+    /// content, each fact's evidence), so an article at the size limit needs more room on the
+    /// way out than on the way in.
+    pub max_response_bytes: usize,
     /// Time between reporting NOT_SERVING and starting to drain, so load balancers notice.
     pub drain_period: Duration,
     /// Longest the drain may take before open connections are cut.
@@ -47,6 +52,7 @@ impl Default for ServerConfig {
     fn default() -> Self {
         Self {
             max_message_bytes: 4 * 1024 * 1024,
+            max_response_bytes: 64 * 1024 * 1024,
             drain_period: Duration::from_secs(2),
             shutdown_timeout: Duration::from_secs(30),
             concurrency_per_connection: 256,
@@ -70,6 +76,16 @@ pub enum ConfigError {
         /// The article limit.
         article: usize,
     },
+    /// Responses would be limited more tightly than requests.
+    #[error(
+        "max response size ({response} bytes) must be at least the max message size ({message} bytes)"
+    )]
+    ResponseTooSmall {
+        /// The response limit.
+        response: usize,
+        /// The request message limit.
+        message: usize,
+    },
 }
 
 impl ServerConfig {
@@ -80,6 +96,12 @@ impl ServerConfig {
             return Err(ConfigError::MessageTooSmall {
                 message: self.max_message_bytes,
                 article,
+            });
+        }
+        if self.max_response_bytes < self.max_message_bytes {
+            return Err(ConfigError::ResponseTooSmall {
+                response: self.max_response_bytes,
+                message: self.max_message_bytes,
             });
         }
         Ok(())
@@ -135,15 +157,15 @@ pub async fn serve_with_extractor(
         stop_work.clone(),
         extractor,
     );
-    let limit = config.max_message_bytes;
+    let (limit, response_limit) = (config.max_message_bytes, config.max_response_bytes);
 
-    let ingest = IngestServiceServer::new(IngestApi::new(pipeline.clone()))
+    let ingest = IngestServiceServer::new(IngestApi::new(pipeline.clone(), response_limit))
         .accept_compressed(CompressionEncoding::Gzip)
         .accept_compressed(CompressionEncoding::Zstd)
         .send_compressed(CompressionEncoding::Gzip)
         .send_compressed(CompressionEncoding::Zstd)
         .max_decoding_message_size(limit)
-        .max_encoding_message_size(limit);
+        .max_encoding_message_size(response_limit);
     let query = QueryServiceServer::new(QueryApi::new(
         store,
         pipeline.facts().clone(),
@@ -154,7 +176,7 @@ pub async fn serve_with_extractor(
     .send_compressed(CompressionEncoding::Gzip)
     .send_compressed(CompressionEncoding::Zstd)
     .max_decoding_message_size(limit)
-    .max_encoding_message_size(limit);
+    .max_encoding_message_size(response_limit);
 
     let (health_reporter, health) = tonic_health::server::health_reporter();
     for name in SERVICE_NAMES {
