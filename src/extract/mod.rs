@@ -7,6 +7,7 @@
 pub mod dateline;
 pub mod dates;
 pub mod entities;
+pub mod invariants;
 pub mod language;
 pub mod offsets;
 pub mod sentences;

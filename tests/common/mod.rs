@@ -177,3 +177,14 @@ pub async fn ingest_all(
     }
     out
 }
+
+/// `text[span]` in code points, as a client in Python would slice it; `None` when the span is
+/// not within the text or runs backwards.
+pub fn slice_chars(text: &str, span: &newsfacts::api::v1::Span) -> Option<String> {
+    newsfacts::extract::invariants::slice_chars(text, span)
+}
+
+/// Every way in which the spans of `article` break the contract; empty means valid.
+pub fn span_violations(article: &newsfacts::api::v1::Article) -> Vec<String> {
+    newsfacts::extract::invariants::span_violations(article)
+}
