@@ -49,6 +49,12 @@ impl Default for PipelineConfig {
     }
 }
 
+// One article's failure must not take the server down: `analyze_guarded` relies on unwinding.
+#[cfg(panic = "abort")]
+compile_error!(
+    "newsfacts isolates a panic in extraction to its article with catch_unwind; build with panic = \"unwind\""
+);
+
 /// The extraction the pipeline runs on each article: [`crate::extract::analyze`] unless a
 /// caller (a test) supplies another through [`Pipeline::start_with_extractor`].
 pub type Extractor = Arc<dyn Fn(&ArticleInput) -> Article + Send + Sync>;
