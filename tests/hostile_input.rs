@@ -116,6 +116,10 @@ fn labels(n: usize, key_bytes: usize, value: &str) -> HashMap<String, String> {
         .collect()
 }
 
+/// A request and its expected outcome: `None` for CREATED, else the field and reason of an
+/// INVALID_ARGUMENT rejection.
+type Case = (Option<ArticleInput>, Option<(&'static str, &'static str)>);
+
 #[tokio::test]
 async fn invalid_articles_are_rejected_one_by_one_with_field_and_reason() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -135,8 +139,7 @@ async fn invalid_articles_are_rejected_one_by_one_with_field_and_reason() {
     };
     let mut one_long_key = labels(1, MAX_LABEL_BYTES + 1, "v");
     one_long_key.insert("ok".into(), "v".into());
-    // (request, expected outcome: None = CREATED, else (field, reason) of an INVALID_ARGUMENT).
-    let cases: Vec<(Option<ArticleInput>, Option<(&str, &str)>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             Some(article("empty", "")),
             Some(("article.text", "TEXT_EMPTY")),
