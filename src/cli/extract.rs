@@ -2,7 +2,7 @@
 
 use super::parse_article_line;
 use crate::api::{google::rpc::Status, status as rpc_status, v1::AnalyzeArticleResponse};
-use crate::pipeline::{ArticleLimits, validate::validate_article};
+use crate::pipeline::{ArticleLimits, analyze_guarded, validate::validate_article};
 use anyhow::Context;
 use clap::Args;
 use std::io::{BufRead, BufWriter, Write};
@@ -99,16 +99,8 @@ fn analyze_line(line: &[u8], limits: ArticleLimits) -> Result<AnalyzeArticleResp
         return Err(rpc_status::invalid_argument("invalid article", &violations));
     }
     // A bug in extraction must cost one line, not the run (the server isolates it the same way).
-    let article = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::extract::analyze(&input)
-    }))
-    .map_err(|_| {
-        rpc_status::with_reason(
-            tonic::Code::Internal,
-            "extraction failed on this article",
-            "EXTRACTION_FAILED",
-        )
-    })?;
+    let article = analyze_guarded(&crate::extract::analyze, &input)
+        .map_err(|failed| failed.to_rpc_status())?;
     Ok(AnalyzeArticleResponse {
         article: Some(article),
     })

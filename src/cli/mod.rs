@@ -75,9 +75,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Reads ArticleInput JSON lines: each item is the 1-based line number and the parsed input
-/// or why it could not be read.
-pub(crate) fn parse_article_line(line: &[u8]) -> Result<crate::api::v1::ArticleInput, String> {
+/// Parses one line of `newsfacts extract` or `newsfacts ingest` input (raw bytes, without its
+/// line break) into an ArticleInput, or says why it cannot be read. Public for the fuzz
+/// targets, which feed it arbitrary bytes.
+pub fn parse_article_line(line: &[u8]) -> Result<crate::api::v1::ArticleInput, String> {
     let text = std::str::from_utf8(line).map_err(|e| format!("invalid UTF-8: {e}"))?;
     serde_json::from_str(text).map_err(|e| format!("invalid ArticleInput JSON: {e}"))
 }

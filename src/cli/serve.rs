@@ -23,9 +23,13 @@ pub struct ServeArgs {
     /// Largest article text accepted, in bytes.
     #[arg(long, env = "NEWSFACTS_MAX_ARTICLE_BYTES", default_value_t = 1024 * 1024)]
     pub max_article_bytes: usize,
-    /// Largest gRPC message accepted or sent, in bytes.
+    /// Largest gRPC request message accepted, in bytes.
     #[arg(long, env = "NEWSFACTS_MAX_MESSAGE_BYTES", default_value_t = 4 * 1024 * 1024)]
     pub max_message_bytes: usize,
+    /// Largest gRPC response message sent, in bytes. An article's facts can take several
+    /// times the size of its text, so this is larger than the request limit.
+    #[arg(long, env = "NEWSFACTS_MAX_RESPONSE_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub max_response_bytes: usize,
     /// Most articles committed in one transaction.
     #[arg(long, env = "NEWSFACTS_MAX_BATCH", default_value_t = 256)]
     pub max_batch: usize,
@@ -111,6 +115,7 @@ impl ServeArgs {
             keys,
             tls: self.tls()?,
             max_message_bytes: self.max_message_bytes,
+            max_response_bytes: self.max_response_bytes,
             drain_period: seconds("drain-seconds", self.drain_seconds)?,
             shutdown_timeout: seconds("shutdown-timeout-seconds", self.shutdown_timeout_seconds)?,
             concurrency_per_connection: self.concurrency_per_connection,

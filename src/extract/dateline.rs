@@ -128,6 +128,10 @@ pub fn parse(
                 .and_then(|y| y.as_str().parse::<i64>().ok());
             resolve(month, day, year, published_at)
         })
+        // Only dates a client can hold: the range of `google.protobuf.Timestamp` (years 1 to
+        // 9999; Python's `datetime.date` has the same range). A dateline of `Dec. 31` on an
+        // article published on 0001-01-01 would otherwise resolve to the year 0.
+        .filter(|date| (1..=9999).contains(&date.year))
         .map(Date::iso)
         .unwrap_or_default();
 
@@ -361,6 +365,25 @@ mod tests {
         // Published 2018-03-10: neither 2018 nor 2017 has a Feb. 29.
         let d = parse_str("TOKYO, Feb. 29 -- Markets closed.", Some(1_520_640_000)).expect("d");
         assert_eq!(d.resolved_date, "");
+    }
+
+    #[test]
+    fn resolves_only_to_years_1_to_9999() {
+        // Published 0001-01-01 (the earliest valid timestamp): Dec. 31 would be in the year 0.
+        let first = -62_135_596_800;
+        let d = parse_str("TOKYO, Dec. 31 (Kyodo) -- Markets closed.", Some(first)).expect("d");
+        assert_eq!(
+            (d.date_text.as_str(), d.resolved_date.as_str()),
+            ("Dec. 31", "")
+        );
+        let d = parse_str("TOKYO, Jan. 1 (Kyodo) -- Markets closed.", Some(first)).expect("d");
+        assert_eq!(d.resolved_date, "0001-01-01");
+        let d = parse_str("TOKYO, Jan. 1, 0000 (Kyodo) -- Markets closed.", None).expect("d");
+        assert_eq!(d.resolved_date, "");
+        // Published 9999-12-31T23:59:59Z (the latest): Jan. 1 stays in 9999.
+        let last = 253_402_300_799;
+        let d = parse_str("TOKYO, Jan. 1 (Kyodo) -- Markets closed.", Some(last)).expect("d");
+        assert_eq!(d.resolved_date, "9999-01-01");
     }
 
     #[test]

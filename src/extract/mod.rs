@@ -8,6 +8,7 @@ mod case;
 pub mod dateline;
 pub mod dates;
 pub mod entities;
+pub mod invariants;
 pub mod language;
 pub mod offsets;
 pub mod sentences;

@@ -17,6 +17,7 @@ use crate::api::{
 };
 use crate::store::{InsertOutcome, Store, StoreError};
 use commit::CommitQueue;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
@@ -48,6 +49,61 @@ impl Default for PipelineConfig {
     }
 }
 
+// One article's failure must not take the server down: `analyze_guarded` relies on unwinding.
+#[cfg(panic = "abort")]
+compile_error!(
+    "newsfacts isolates a panic in extraction to its article with catch_unwind; build with panic = \"unwind\""
+);
+
+/// The extraction the pipeline runs on each article: [`crate::extract::analyze`] unless a
+/// caller (a test) supplies another through [`Pipeline::start_with_extractor`].
+pub type Extractor = Arc<dyn Fn(&ArticleInput) -> Article + Send + Sync>;
+
+/// The production extractor, [`crate::extract::analyze`].
+pub fn default_extractor() -> Extractor {
+    Arc::new(crate::extract::analyze)
+}
+
+/// Extraction failed on one article (a bug in the extractor, caught as a panic). The article
+/// is rejected with INTERNAL; other articles, the stream and the server go on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("extraction failed on this article")]
+pub struct ExtractionFailed;
+
+impl ExtractionFailed {
+    /// Machine-readable reason of the `ErrorInfo` detail.
+    pub const REASON: &'static str = "EXTRACTION_FAILED";
+
+    /// The `google.rpc.Status` carried in a rejected ingest ack or a CLI error line.
+    pub fn to_rpc_status(&self) -> crate::api::google::rpc::Status {
+        rpc_status::with_reason(tonic::Code::Internal, &self.to_string(), Self::REASON)
+    }
+}
+
+/// Runs `extractor` on one article on the current thread, turning a panic into
+/// [`ExtractionFailed`] so that one bad article costs only itself.
+pub fn analyze_guarded(
+    extractor: &(dyn Fn(&ArticleInput) -> Article + Send + Sync),
+    input: &ArticleInput,
+) -> Result<Article, ExtractionFailed> {
+    // The extractor shares no mutable state across articles (its lexicons are read-only), so
+    // nothing it leaves half-done can be observed after the unwind.
+    catch_unwind(AssertUnwindSafe(|| extractor(input))).map_err(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        tracing::error!(
+            panic = %message,
+            bytes = input.text.len(),
+            external_id = %input.external_id,
+            "extraction panicked; article rejected"
+        );
+        ExtractionFailed
+    })
+}
+
 /// Errors that end an ingest stream (per-article problems are acks, not errors).
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
@@ -73,6 +129,7 @@ pub struct Pipeline {
     facts: FactBus,
     config: PipelineConfig,
     shutdown: CancellationToken,
+    extractor: Extractor,
 }
 
 impl Pipeline {
@@ -83,6 +140,17 @@ impl Pipeline {
         config: PipelineConfig,
         shutdown: CancellationToken,
     ) -> Self {
+        Self::start_with_extractor(store, config, shutdown, default_extractor())
+    }
+
+    /// [`Pipeline::start`] with another extractor than [`crate::extract::analyze`] (tests
+    /// use one that fails on purpose, to check that a failure is isolated).
+    pub fn start_with_extractor(
+        store: Arc<dyn Store>,
+        config: PipelineConfig,
+        shutdown: CancellationToken,
+        extractor: Extractor,
+    ) -> Self {
         let facts = FactBus::new(4096);
         let commits = CommitQueue::start(store.clone(), facts.clone(), &config);
         Self {
@@ -91,6 +159,7 @@ impl Pipeline {
             facts,
             config,
             shutdown,
+            extractor,
         }
     }
 
@@ -109,6 +178,12 @@ impl Pipeline {
         &self.config
     }
 
+    /// Extracts one article on the blocking pool, so a long article never stalls the async
+    /// threads. A panic inside extraction fails that article alone.
+    pub async fn analyze(&self, input: ArticleInput) -> Result<Article, ExtractionFailed> {
+        analyze_off_thread(self.extractor.clone(), input).await
+    }
+
     /// The work on one article before its commit: validation, a look-up of a stored
     /// duplicate, extraction. Runs concurrently for the articles of a stream.
     async fn prepare(&self, article: Option<ArticleInput>) -> Result<Prepared, PipelineError> {
@@ -125,12 +200,12 @@ impl Pipeline {
         if let Some(article_id) = self.store.find_article_id(&key).await? {
             return Ok(Prepared::Answered(duplicate(key, article_id)));
         }
-        match analyze_off_thread(input).await {
+        match self.analyze(input).await {
             Ok(article) => Ok(Prepared::ToCommit {
                 key,
                 article: Box::new(article),
             }),
-            Err(status) => Ok(Prepared::Answered(rejected(key, status))),
+            Err(failed) => Ok(Prepared::Answered(rejected(key, failed.to_rpc_status()))),
         }
     }
 }
@@ -173,23 +248,22 @@ pub fn idempotency_key(input: &ArticleInput) -> String {
     }
 }
 
-/// Runs extraction on the blocking pool, so a long article never stalls the async threads.
-/// A panic inside extraction becomes an INTERNAL status for that article alone.
+/// Runs `extractor` on the blocking pool, so a long article never stalls the async threads.
+/// A panic inside extraction becomes [`ExtractionFailed`] for that article alone.
 pub async fn analyze_off_thread(
+    extractor: Extractor,
     input: ArticleInput,
-) -> Result<Article, crate::api::google::rpc::Status> {
+) -> Result<Article, ExtractionFailed> {
     let span = tracing::debug_span!("analyze", bytes = input.text.len());
-    let task =
-        tokio::task::spawn_blocking(move || span.in_scope(|| crate::extract::analyze(&input)));
+    let task = tokio::task::spawn_blocking(move || {
+        span.in_scope(|| analyze_guarded(extractor.as_ref(), &input))
+    });
     match task.instrument(tracing::Span::current()).await {
-        Ok(article) => Ok(article),
+        Ok(result) => result,
+        // The blocking task was cancelled (the runtime is shutting down): no article either.
         Err(join_error) => {
-            tracing::error!(error = %join_error, "extraction failed");
-            Err(rpc_status::with_reason(
-                tonic::Code::Internal,
-                "extraction failed on this article",
-                "EXTRACTION_FAILED",
-            ))
+            tracing::error!(error = %join_error, "extraction task failed");
+            Err(ExtractionFailed)
         }
     }
 }
@@ -209,5 +283,48 @@ fn rejected(external_id: String, error: crate::api::google::rpc::Status) -> Inge
         status: IngestStatus::Rejected as i32,
         error: Some(error),
         ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(text: &str) -> ArticleInput {
+        ArticleInput {
+            external_id: "t-1".into(),
+            text: text.to_owned(),
+            ..Default::default()
+        }
+    }
+
+    /// An extractor with a bug on one kind of input.
+    fn fragile(input: &ArticleInput) -> Article {
+        assert!(!input.text.contains("BOOM"), "extractor bug on purpose");
+        crate::extract::analyze(input)
+    }
+
+    #[test]
+    fn a_panic_in_extraction_becomes_extraction_failed() {
+        assert_eq!(
+            analyze_guarded(&fragile, &input("BOOM, he said.")),
+            Err(ExtractionFailed)
+        );
+        // The same extractor goes on working for other articles.
+        let article = analyze_guarded(&fragile, &input("Peru said exports rose."))
+            .expect("a sound article is analyzed");
+        assert_eq!(article.text, "Peru said exports rose.");
+        let status = ExtractionFailed.to_rpc_status();
+        assert_eq!(status.code, tonic::Code::Internal as i32);
+        assert!(status.details[0].type_url.ends_with("google.rpc.ErrorInfo"));
+    }
+
+    #[tokio::test]
+    async fn a_panic_off_thread_becomes_extraction_failed() {
+        let extractor: Extractor = Arc::new(fragile);
+        let failed = analyze_off_thread(extractor.clone(), input("x BOOM")).await;
+        assert_eq!(failed, Err(ExtractionFailed));
+        let ok = analyze_off_thread(extractor, input("Peru said exports rose.")).await;
+        assert!(ok.is_ok());
     }
 }

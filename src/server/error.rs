@@ -1,7 +1,7 @@
 //! The one place where domain errors become `tonic::Status`.
 
 use crate::api::status::{ERROR_DOMAIN, FieldError};
-use crate::pipeline::PipelineError;
+use crate::pipeline::{ExtractionFailed, PipelineError};
 use crate::store::StoreError;
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
@@ -43,6 +43,17 @@ pub enum ApiError {
     /// The server is at a capacity cap; retry later.
     #[error("server busy: too many concurrent {0}; retry later or raise {flag}", flag = .0.flag())]
     Overloaded(super::admission::Capacity),
+    /// Extraction failed on the article (a bug, isolated to this request).
+    #[error(transparent)]
+    Extraction(#[from] ExtractionFailed),
+    /// The response would exceed the server's response size limit.
+    #[error("the response is {size} bytes; the server's limit is {limit} bytes")]
+    ResponseTooLarge {
+        /// Encoded size of the response.
+        size: usize,
+        /// The limit (`--max-response-bytes`).
+        limit: usize,
+    },
     /// A subscriber fell too far behind the stream of facts.
     #[error("watcher fell behind by {0} facts; resubscribe")]
     Lagged(u64),
@@ -167,6 +178,18 @@ impl From<ApiError> for Status {
                 );
                 status
             }
+            ApiError::Extraction(failed) => with_info(
+                Code::Internal,
+                failed.to_string(),
+                ExtractionFailed::REASON,
+                false,
+            ),
+            error @ ApiError::ResponseTooLarge { .. } => with_info(
+                Code::ResourceExhausted,
+                error.to_string(),
+                "RESPONSE_TOO_LARGE",
+                false,
+            ),
             ApiError::Lagged(n) => with_info(
                 Code::ResourceExhausted,
                 ApiError::Lagged(n).to_string(),

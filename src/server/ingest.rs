@@ -6,8 +6,9 @@ use crate::api::v1::{
     AnalyzeArticleRequest, AnalyzeArticleResponse, IngestArticlesRequest, IngestArticlesResponse,
     ingest_service_server::IngestService,
 };
-use crate::pipeline::{Pipeline, analyze_off_thread, validate::validate_article};
+use crate::pipeline::{Pipeline, validate::validate_article};
 use futures::{Stream, StreamExt};
+use prost::Message;
 use std::pin::Pin;
 use tonic::{Request, Response, Status, Streaming};
 
@@ -15,14 +16,17 @@ use tonic::{Request, Response, Status, Streaming};
 pub struct IngestApi {
     pipeline: Pipeline,
     admission: Admission,
+    max_response_bytes: usize,
 }
 
 impl IngestApi {
-    /// An ingest service feeding `pipeline`, within the caps of `admission`.
-    pub fn new(pipeline: Pipeline, admission: Admission) -> Self {
+    /// An ingest service feeding `pipeline`, within the caps of `admission`, whose responses
+    /// are at most `max_response_bytes`.
+    pub fn new(pipeline: Pipeline, admission: Admission, max_response_bytes: usize) -> Self {
         Self {
             pipeline,
             admission,
+            max_response_bytes,
         }
     }
 }
@@ -68,11 +72,19 @@ impl IngestService for IngestApi {
                 .into());
             }
         };
-        let article = analyze_off_thread(input)
-            .await
-            .map_err(|status| Status::new(tonic::Code::from_i32(status.code), status.message))?;
-        Ok(Response::new(AnalyzeArticleResponse {
+        let article = self.pipeline.analyze(input).await.map_err(ApiError::from)?;
+        let response = AnalyzeArticleResponse {
             article: Some(article),
-        }))
+        };
+        // Said here, with a reason, rather than as the transport's bare OUT_OF_RANGE.
+        let size = response.encoded_len();
+        if size > self.max_response_bytes {
+            return Err(ApiError::ResponseTooLarge {
+                size,
+                limit: self.max_response_bytes,
+            }
+            .into());
+        }
+        Ok(Response::new(response))
     }
 }

@@ -17,7 +17,7 @@ pub use query::QueryApi;
 use crate::api::v1::{
     ingest_service_server::IngestServiceServer, query_service_server::QueryServiceServer,
 };
-use crate::pipeline::{Pipeline, PipelineConfig};
+use crate::pipeline::{Extractor, Pipeline, PipelineConfig, default_extractor};
 use crate::store::Store;
 use auth::{Keys, Scope, ScopeGuard};
 use std::{future::Future, sync::Arc, time::Duration};
@@ -31,8 +31,13 @@ use tonic_health::ServingStatus;
 /// Settings of the gRPC server.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
-    /// Largest gRPC message accepted or sent, in bytes.
+    /// Largest gRPC request message accepted, in bytes.
     pub max_message_bytes: usize,
+    /// Largest gRPC response message sent, in bytes. The facts of an article can take
+    /// several times the size of its text (each mention of an entity, each statement's
+    /// content, each fact's evidence), so an article at the size limit needs more room on the
+    /// way out than on the way in.
+    pub max_response_bytes: usize,
     /// Time between reporting NOT_SERVING and starting to drain, so load balancers notice.
     pub drain_period: Duration,
     /// Longest the drain may take before open connections are cut.
@@ -89,6 +94,7 @@ impl Default for ServerConfig {
     fn default() -> Self {
         Self {
             max_message_bytes: 4 * 1024 * 1024,
+            max_response_bytes: 64 * 1024 * 1024,
             drain_period: Duration::from_secs(2),
             shutdown_timeout: Duration::from_secs(30),
             concurrency_per_connection: 256,
@@ -119,6 +125,16 @@ pub enum ConfigError {
         /// The article limit.
         article: usize,
     },
+    /// Responses would be limited more tightly than requests.
+    #[error(
+        "max response size ({response} bytes) must be at least the max message size ({message} bytes)"
+    )]
+    ResponseTooSmall {
+        /// The response limit.
+        response: usize,
+        /// The request message limit.
+        message: usize,
+    },
 }
 
 impl ServerConfig {
@@ -135,6 +151,12 @@ impl ServerConfig {
             return Err(ConfigError::MessageTooSmall {
                 message: self.max_message_bytes,
                 article,
+            });
+        }
+        if self.max_response_bytes < self.max_message_bytes {
+            return Err(ConfigError::ResponseTooSmall {
+                response: self.max_response_bytes,
+                message: self.max_message_bytes,
             });
         }
         Ok(())
@@ -170,10 +192,27 @@ pub async fn serve(
     config: ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    serve_with_extractor(store, listener, config, default_extractor(), shutdown).await
+}
+
+/// [`serve`] with another extractor than [`crate::extract::analyze`]; the tests use it to
+/// check that a failing extraction is isolated to its article.
+pub async fn serve_with_extractor(
+    store: Arc<dyn Store>,
+    listener: TcpListener,
+    config: ServerConfig,
+    extractor: Extractor,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
     config.validate()?;
     let stop_work = CancellationToken::new();
-    let pipeline = Pipeline::start(store.clone(), config.pipeline, stop_work.clone());
-    let limit = config.max_message_bytes;
+    let pipeline = Pipeline::start_with_extractor(
+        store.clone(),
+        config.pipeline,
+        stop_work.clone(),
+        extractor,
+    );
+    let (limit, response_limit) = (config.max_message_bytes, config.max_response_bytes);
 
     let keys = config.keys.as_ref();
     if let Some(keys) = keys {
@@ -182,13 +221,14 @@ pub async fn serve(
     let ingest = IngestServiceServer::new(IngestApi::new(
         pipeline.clone(),
         admission::Admission::new(config.max_ingest_streams, config.max_concurrent_analyses),
+        response_limit,
     ))
     .accept_compressed(CompressionEncoding::Gzip)
     .accept_compressed(CompressionEncoding::Zstd)
     .send_compressed(CompressionEncoding::Gzip)
     .send_compressed(CompressionEncoding::Zstd)
     .max_decoding_message_size(limit)
-    .max_encoding_message_size(limit);
+    .max_encoding_message_size(response_limit);
     let ingest = InterceptedService::new(ingest, ScopeGuard::new(keys, Scope::Ingest));
     let query = QueryServiceServer::new(QueryApi::new(
         store,
@@ -200,7 +240,7 @@ pub async fn serve(
     .send_compressed(CompressionEncoding::Gzip)
     .send_compressed(CompressionEncoding::Zstd)
     .max_decoding_message_size(limit)
-    .max_encoding_message_size(limit);
+    .max_encoding_message_size(response_limit);
     let query = InterceptedService::new(query, ScopeGuard::new(keys, Scope::Query));
 
     let (health_reporter, health) = tonic_health::server::health_reporter();

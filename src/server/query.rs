@@ -35,11 +35,21 @@ impl QueryApi {
     }
 }
 
-/// The request's filters in a stable encoding: the message with its paging fields cleared.
-fn filter_bytes<M: Message + Clone>(request: &M, clear: impl FnOnce(&mut M)) -> Vec<u8> {
+/// The request's filters in a stable encoding: the method's name, then the message with its
+/// paging fields cleared. The name binds a page token to its method: without it, a token of
+/// `ListArticles` with no filters was taken by `ListStatements` with no filters (both encode
+/// to nothing, and both page by sequence number), which then skipped statements silently.
+fn filter_bytes<M: Message + Clone>(
+    method: &str,
+    request: &M,
+    clear: impl FnOnce(&mut M),
+) -> Vec<u8> {
     let mut copy = request.clone();
     clear(&mut copy);
-    copy.encode_to_vec()
+    let mut bytes = method.as_bytes().to_vec();
+    bytes.push(0);
+    bytes.extend_from_slice(&copy.encode_to_vec());
+    bytes
 }
 
 fn view_or(view: i32, default: ArticleView) -> Result<ArticleView, ApiError> {
@@ -91,7 +101,7 @@ impl QueryService for QueryApi {
         let request = request.into_inner();
         let filter = filters::article_filter(&request)?;
         let view = view_or(request.view, ArticleView::Basic)?;
-        let key = filter_bytes(&request, |r| {
+        let key = filter_bytes("ListArticles", &request, |r| {
             (r.page_size, r.page_token) = (0, String::new())
         });
         let page = paging::page_request(request.page_size, &request.page_token, &key)?;
@@ -113,7 +123,7 @@ impl QueryService for QueryApi {
     ) -> Result<Response<ListStatementsResponse>, Status> {
         let request = request.into_inner();
         let filter = filters::statement_filter(&request)?;
-        let key = filter_bytes(&request, |r| {
+        let key = filter_bytes("ListStatements", &request, |r| {
             (r.page_size, r.page_token) = (0, String::new())
         });
         let page = paging::page_request(request.page_size, &request.page_token, &key)?;
@@ -135,7 +145,7 @@ impl QueryService for QueryApi {
     ) -> Result<Response<ListTradeFactsResponse>, Status> {
         let request = request.into_inner();
         let filter = filters::trade_fact_filter(&request)?;
-        let key = filter_bytes(&request, |r| {
+        let key = filter_bytes("ListTradeFacts", &request, |r| {
             (r.page_size, r.page_token) = (0, String::new())
         });
         let page = paging::page_request(request.page_size, &request.page_token, &key)?;
@@ -157,7 +167,7 @@ impl QueryService for QueryApi {
     ) -> Result<Response<ListEntitiesResponse>, Status> {
         let request = request.into_inner();
         let filter = filters::entity_filter(&request)?;
-        let key = filter_bytes(&request, |r| {
+        let key = filter_bytes("ListEntities", &request, |r| {
             (r.page_size, r.page_token) = (0, String::new())
         });
         let page = paging::page_request(request.page_size, &request.page_token, &key)?;

@@ -8,7 +8,8 @@ use newsfacts::api::v1::{
     ArticleInput, IngestArticlesRequest, IngestArticlesResponse,
     ingest_service_client::IngestServiceClient, query_service_client::QueryServiceClient,
 };
-use newsfacts::server::{ServerConfig, serve};
+use newsfacts::pipeline::{Extractor, default_extractor};
+use newsfacts::server::{ServerConfig, serve_with_extractor};
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -30,6 +31,15 @@ impl TestServer {
 
     /// Starts a server with a given configuration.
     pub async fn start_with(database_url: &str, config: ServerConfig) -> Self {
+        Self::start_with_extractor(database_url, config, default_extractor()).await
+    }
+
+    /// Starts a server whose pipeline runs `extractor` instead of `extract::analyze`.
+    pub async fn start_with_extractor(
+        database_url: &str,
+        config: ServerConfig,
+        extractor: Extractor,
+    ) -> Self {
         let store = newsfacts::store::open(database_url)
             .await
             .expect("open store");
@@ -38,9 +48,15 @@ impl TestServer {
             .expect("bind");
         let addr = listener.local_addr().expect("local addr");
         let (shutdown, stop) = oneshot::channel::<()>();
-        let handle = tokio::spawn(serve(store, listener, config, async move {
-            let _ = stop.await;
-        }));
+        let handle = tokio::spawn(serve_with_extractor(
+            store,
+            listener,
+            config,
+            extractor,
+            async move {
+                let _ = stop.await;
+            },
+        ));
         Self {
             addr,
             shutdown: Some(shutdown),
@@ -83,6 +99,11 @@ impl TestServer {
             .expect("server task")
             .expect("server result");
     }
+}
+
+/// A `sqlite://` URL of a fresh database file in `dir`.
+pub fn sqlite_url(dir: &tempfile::TempDir) -> String {
+    format!("sqlite://{}", dir.path().join("newsfacts.db").display())
 }
 
 /// A configuration for tests: no drain period, short shutdown timeout.
@@ -157,4 +178,15 @@ pub async fn ingest_all(
         out.push(ack);
     }
     out
+}
+
+/// `text[span]` in code points, as a client in Python would slice it; `None` when the span is
+/// not within the text or runs backwards.
+pub fn slice_chars(text: &str, span: &newsfacts::api::v1::Span) -> Option<String> {
+    newsfacts::extract::invariants::slice_chars(text, span)
+}
+
+/// Every way in which the spans of `article` break the contract; empty means valid.
+pub fn span_violations(article: &newsfacts::api::v1::Article) -> Vec<String> {
+    newsfacts::extract::invariants::span_violations(article)
 }

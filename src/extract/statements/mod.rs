@@ -1580,13 +1580,19 @@ impl Extractor<'_, '_> {
             let Some(s) = speakers[n].clone() else {
                 continue;
             };
-            let (Some(first), Some(last)) = (cand.pieces.first(), cand.pieces.last()) else {
-                continue;
-            };
-            let content: Vec<&str> = cand
+            // Pieces with nothing in them say nothing; a statement must say something
+            // ('X said, while Y says ...' left the first cue an empty piece).
+            let pieces: Vec<&Range<usize>> = cand
                 .pieces
                 .iter()
-                .filter_map(|p| text.get(p.clone()))
+                .filter(|p| text.get((*p).clone()).is_some_and(|t| !t.trim().is_empty()))
+                .collect();
+            let (Some(first), Some(last)) = (pieces.first(), pieces.last()) else {
+                continue;
+            };
+            let content: Vec<&str> = pieces
+                .iter()
+                .filter_map(|p| text.get((*p).clone()))
                 .collect();
             let content = content.join(" ");
             let cue_bytes = toks[cand.cue.start].bytes.start..toks[cand.cue.end - 1].bytes.end;

@@ -396,6 +396,20 @@ fn pathological_input_stays_linear() {
     assert!(got.len() <= 100_000);
 }
 
+#[test]
+fn a_cue_with_nothing_after_it_gives_no_empty_statement() {
+    // Found by the `extract` fuzz target: the first cue's content was an empty piece.
+    for text in [
+        "X said, while Y says Z added",
+        "Officials said, while says deficit added",
+    ] {
+        let got = run(text);
+        check_spans(text, &got);
+        assert!(got.iter().all(|s| !s.content.trim().is_empty()), "{got:#?}");
+        assert!(got.iter().any(|s| s.cue == "says"), "{text}: {got:#?}");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
     #[test]
