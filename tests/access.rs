@@ -238,6 +238,15 @@ async fn lists(channel: Channel) -> Result<(), tonic::Status> {
         .map(|_| ())
 }
 
+/// Whether a connection attempt ends without a served query: the handshake fails, or the
+/// first call does.
+async fn refused(connection: Result<Channel, tonic::transport::Error>) -> bool {
+    match connection {
+        Err(_) => true,
+        Ok(channel) => lists(channel).await.is_err(),
+    }
+}
+
 async fn start_tls(dir: &tempfile::TempDir, pki: &Pki, mutual: bool) -> TestServer {
     let config = newsfacts::server::ServerConfig {
         tls: Some(TlsFiles {
@@ -267,11 +276,7 @@ async fn tls_serves_clients_that_trust_the_ca_and_refuses_plaintext() {
         .expect("url")
         .connect()
         .await;
-    let refused = match plain {
-        Err(_) => true,
-        Ok(channel) => lists(channel).await.is_err(),
-    };
-    assert!(refused, "plaintext must not be served");
+    assert!(refused(plain).await, "plaintext must not be served");
 
     // A client that does not trust the CA fails the handshake.
     let other = pki_ca_only();
@@ -285,11 +290,10 @@ async fn tls_serves_clients_that_trust_the_ca_and_refuses_plaintext() {
         .expect("tls config")
         .connect()
         .await;
-    let failed = match untrusted {
-        Err(_) => true,
-        Ok(channel) => lists(channel).await.is_err(),
-    };
-    assert!(failed, "a client that does not trust the CA must fail");
+    assert!(
+        refused(untrusted).await,
+        "a client that does not trust the CA must fail"
+    );
     server.stop().await;
 }
 
@@ -312,10 +316,9 @@ async fn mutual_tls_requires_a_client_certificate_from_the_ca() {
         .expect("a query with a client certificate");
 
     let without = tls_channel(&server, &pki, false).await;
-    let refused = match without {
-        Err(_) => true,
-        Ok(channel) => lists(channel).await.is_err(),
-    };
-    assert!(refused, "a client without a certificate must be refused");
+    assert!(
+        refused(without).await,
+        "a client without a certificate must be refused"
+    );
     server.stop().await;
 }

@@ -218,29 +218,29 @@ pub async fn serve_with_extractor(
     if let Some(keys) = keys {
         keys.reload_on_sighup();
     }
-    let ingest = IngestServiceServer::new(IngestApi::new(
+    // The generated servers share these settings but no trait to set them through.
+    macro_rules! wire_settings {
+        ($server:expr) => {
+            $server
+                .accept_compressed(CompressionEncoding::Gzip)
+                .accept_compressed(CompressionEncoding::Zstd)
+                .send_compressed(CompressionEncoding::Gzip)
+                .send_compressed(CompressionEncoding::Zstd)
+                .max_decoding_message_size(limit)
+                .max_encoding_message_size(response_limit)
+        };
+    }
+    let ingest = wire_settings!(IngestServiceServer::new(IngestApi::new(
         pipeline.clone(),
         admission::Admission::new(config.max_ingest_streams, config.max_concurrent_analyses),
         response_limit,
-    ))
-    .accept_compressed(CompressionEncoding::Gzip)
-    .accept_compressed(CompressionEncoding::Zstd)
-    .send_compressed(CompressionEncoding::Gzip)
-    .send_compressed(CompressionEncoding::Zstd)
-    .max_decoding_message_size(limit)
-    .max_encoding_message_size(response_limit);
+    )));
     let ingest = InterceptedService::new(ingest, ScopeGuard::new(keys, Scope::Ingest));
-    let query = QueryServiceServer::new(QueryApi::new(
+    let query = wire_settings!(QueryServiceServer::new(QueryApi::new(
         store,
         pipeline.facts().clone(),
         stop_work.clone(),
-    ))
-    .accept_compressed(CompressionEncoding::Gzip)
-    .accept_compressed(CompressionEncoding::Zstd)
-    .send_compressed(CompressionEncoding::Gzip)
-    .send_compressed(CompressionEncoding::Zstd)
-    .max_decoding_message_size(limit)
-    .max_encoding_message_size(response_limit);
+    )));
     let query = InterceptedService::new(query, ScopeGuard::new(keys, Scope::Query));
 
     let (health_reporter, health) = tonic_health::server::health_reporter();
