@@ -101,10 +101,15 @@ def main():
     samples = []
     while any(loop.is_alive() for loop in loops):
         time.sleep(a.sample_seconds)
-        if server.poll() is not None:
-            print(f"ERROR: the server exited with {server.returncode}", flush=True)
+        try:
+            if server.poll() is not None:
+                raise FileNotFoundError
+            rss, peak = rss_mib(server.pid)
+        except FileNotFoundError:
+            print(f"ERROR: the server exited with {server.poll()}", flush=True)
+            for loop in loops:
+                loop.deadline = 0  # stop after the current round
             break
-        rss, peak = rss_mib(server.pid)
         minute = (time.monotonic() - started) / 60
         samples.append((minute, rss))
         status = " · ".join(f"{l.name} {l.rounds} rounds {l.errors} errors" for l in loops)
@@ -112,7 +117,8 @@ def main():
     for loop in loops:
         loop.join()
 
-    server.send_signal(signal.SIGTERM)
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)
     exit_code = server.wait(timeout=60)
     errors = sum(l.errors for l in loops) + (exit_code != 0)
     warm = [rss for minute, rss in samples if minute >= 2] or [rss for _, rss in samples]

@@ -187,12 +187,21 @@ async fn postgres_outage_gives_unavailable_and_the_server_reconnects() {
     let resent = resent.expect("the server reconnects once PostgreSQL is back");
     assert_eq!(resent.len(), 25);
     for (i, ack) in resent.iter().enumerate() {
-        let expected = if i < 5 {
-            IngestStatus::Duplicate
+        let status = IngestStatus::try_from(ack.status).unwrap_or_default();
+        if i < 5 {
+            assert_eq!(
+                status,
+                IngestStatus::Duplicate,
+                "stored before the outage: {ack:?}"
+            );
         } else {
-            IngestStatus::Created
-        };
-        assert_eq!(ack.status, expected as i32, "article {i}: {ack:?}");
+            // CREATED, or DUPLICATE when an earlier attempt after the outage stored it and
+            // then broke: either way it is stored once (the count below).
+            assert!(
+                matches!(status, IngestStatus::Created | IngestStatus::Duplicate),
+                "article {i}: {ack:?}"
+            );
+        }
     }
 
     // Every stored article is whole: its facts as the first five had them.
@@ -328,7 +337,7 @@ impl Drop for TinyDisk {
 }
 
 #[tokio::test]
-async fn a_full_disk_gives_resource_exhausted_and_the_server_goes_on() {
+async fn a_full_disk_gives_resource_exhausted_and_reads_go_on() {
     let Some(disk) = TinyDisk::mount() else {
         return;
     };

@@ -9,7 +9,7 @@ use tonic::transport::{Certificate, Channel, ClientTlsConfig, Identity};
 use tonic::{Request, Status};
 
 /// Flags that say where the server is and how to authenticate to it.
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub struct ConnectArgs {
     /// Server address, e.g. `http://127.0.0.1:50051` (`https://...` with TLS).
     #[arg(
@@ -32,6 +32,19 @@ pub struct ConnectArgs {
     /// PEM private key of `--tls-client-cert`.
     #[arg(long, env = "NEWSFACTS_TLS_CLIENT_KEY", requires = "tls_client_cert")]
     pub tls_client_key: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for ConnectArgs {
+    // The API key never reaches a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectArgs")
+            .field("server", &self.server)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("tls_ca", &self.tls_ca)
+            .field("tls_client_cert", &self.tls_client_cert)
+            .field("tls_client_key", &self.tls_client_key)
+            .finish()
+    }
 }
 
 /// Adds the API key, when there is one, to every call.
@@ -68,12 +81,19 @@ impl ConnectArgs {
         }
     }
 
-    /// Connects, with TLS when the address is `https://` or a CA is given.
+    /// Connects, with TLS when the address is `https://` (or has no scheme and a CA is
+    /// given). TLS flags with an `http://` address are an error: the connection would go out in
+    /// plaintext, API key included.
     pub async fn connect(&self) -> anyhow::Result<Connection> {
         let url = self.url();
+        anyhow::ensure!(
+            !(url.starts_with("http://")
+                && (self.tls_ca.is_some() || self.tls_client_cert.is_some())),
+            "--tls-ca and --tls-client-cert need an https:// server address, not {url}"
+        );
         let mut endpoint = Channel::from_shared(url.clone())
             .with_context(|| format!("invalid server address {url}"))?;
-        if url.starts_with("https://") || self.tls_ca.is_some() {
+        if url.starts_with("https://") {
             let mut tls = ClientTlsConfig::new();
             if let Some(ca) = &self.tls_ca {
                 tls = tls.ca_certificate(Certificate::from_pem(read(ca)?));
@@ -88,11 +108,14 @@ impl ConnectArgs {
             .await
             .with_context(|| format!("cannot connect to {url}"))?;
         let key = match &self.api_key {
-            Some(key) => Some(
-                format!("Bearer {key}")
+            Some(key) => {
+                let mut value: MetadataValue<tonic::metadata::Ascii> = format!("Bearer {key}")
                     .parse()
-                    .context("the API key must be printable ASCII")?,
-            ),
+                    .context("the API key must be printable ASCII")?;
+                // Kept out of Debug output and out of HTTP/2 header compression tables.
+                value.set_sensitive(true);
+                Some(value)
+            }
             None => None,
         };
         Ok(InterceptedService::new(channel, BearerKey(key)))

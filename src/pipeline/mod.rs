@@ -181,7 +181,18 @@ impl Pipeline {
     /// Extracts one article on the blocking pool, so a long article never stalls the async
     /// threads. A panic inside extraction fails that article alone.
     pub async fn analyze(&self, input: ArticleInput) -> Result<Article, ExtractionFailed> {
-        analyze_off_thread(self.extractor.clone(), input).await
+        analyze_off_thread(self.extractor.clone(), input, ()).await
+    }
+
+    /// [`Pipeline::analyze`] holding `slot` until the extraction itself ends, even when the
+    /// caller stops waiting (a cancelled call or an expired deadline): a capacity slot then
+    /// bounds the work, not just the waiting.
+    pub async fn analyze_holding<S: Send + 'static>(
+        &self,
+        input: ArticleInput,
+        slot: S,
+    ) -> Result<Article, ExtractionFailed> {
+        analyze_off_thread(self.extractor.clone(), input, slot).await
     }
 
     /// The work on one article before its commit: validation, a look-up of a stored
@@ -248,14 +259,17 @@ pub fn idempotency_key(input: &ArticleInput) -> String {
     }
 }
 
-/// Runs `extractor` on the blocking pool, so a long article never stalls the async threads.
+/// Runs `extractor` on the blocking pool, so a long article never stalls the async threads;
+/// `slot` is dropped when the extraction ends.
 /// A panic inside extraction becomes [`ExtractionFailed`] for that article alone.
-pub async fn analyze_off_thread(
+pub async fn analyze_off_thread<S: Send + 'static>(
     extractor: Extractor,
     input: ArticleInput,
+    slot: S,
 ) -> Result<Article, ExtractionFailed> {
     let span = tracing::debug_span!("analyze", bytes = input.text.len());
     let task = tokio::task::spawn_blocking(move || {
+        let _slot = slot;
         span.in_scope(|| analyze_guarded(extractor.as_ref(), &input))
     });
     match task.instrument(tracing::Span::current()).await {
@@ -322,9 +336,9 @@ mod tests {
     #[tokio::test]
     async fn a_panic_off_thread_becomes_extraction_failed() {
         let extractor: Extractor = Arc::new(fragile);
-        let failed = analyze_off_thread(extractor.clone(), input("x BOOM")).await;
+        let failed = analyze_off_thread(extractor.clone(), input("x BOOM"), ()).await;
         assert_eq!(failed, Err(ExtractionFailed));
-        let ok = analyze_off_thread(extractor, input("Peru said exports rose.")).await;
+        let ok = analyze_off_thread(extractor, input("Peru said exports rose."), ()).await;
         assert!(ok.is_ok());
     }
 }

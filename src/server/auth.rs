@@ -129,8 +129,9 @@ impl KeySet {
                 )));
             };
             if key.chars().count() < MIN_KEY_CHARS {
+                // Said without the name: with its columns swapped, the name would be the key.
                 return Err(bad(format!(
-                    "the key of {name:?} is shorter than {MIN_KEY_CHARS} characters"
+                    "the key is shorter than {MIN_KEY_CHARS} characters"
                 )));
             }
             let mut entry = KeyEntry {
@@ -151,10 +152,10 @@ impl KeySet {
                 }
             }
             if entries.iter().any(|e| e.name == entry.name) {
-                return Err(bad(format!("the name {name:?} is used twice")));
+                return Err(bad("the name is used twice on an earlier line".to_owned()));
             }
             if entries.iter().any(|e| e.digest == entry.digest) {
-                return Err(bad(format!("the key of {name:?} is used twice")));
+                return Err(bad("the key is used twice on an earlier line".to_owned()));
             }
             entries.push(entry);
         }
@@ -372,11 +373,11 @@ mod tests {
             ("a aaaaaaaaaaaaaaaa1111", "found 2 fields"),
             (
                 "a aaaaaaaaaaaaaaaa1111 query\na bbbbbbbbbbbbbbbb2222 query",
-                "used twice",
+                "name is used twice",
             ),
             (
                 "a aaaaaaaaaaaaaaaa1111 query\nb aaaaaaaaaaaaaaaa1111 query",
-                "key of \"b\" is used twice",
+                "key is used twice",
             ),
         ] {
             let error = KeySet::parse(text, Path::new("k")).expect_err(text);

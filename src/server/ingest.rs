@@ -59,7 +59,7 @@ impl IngestService for IngestApi {
         &self,
         request: Request<AnalyzeArticleRequest>,
     ) -> Result<Response<AnalyzeArticleResponse>, Status> {
-        let _slot = self.admission.analysis()?;
+        let slot = self.admission.analysis()?;
         let request = request.into_inner();
         let violations = validate_article(request.article.as_ref(), self.pipeline.config().limits);
         let input = match request.article {
@@ -72,7 +72,11 @@ impl IngestService for IngestApi {
                 .into());
             }
         };
-        let article = self.pipeline.analyze(input).await.map_err(ApiError::from)?;
+        let article = self
+            .pipeline
+            .analyze_holding(input, slot)
+            .await
+            .map_err(ApiError::from)?;
         let response = AnalyzeArticleResponse {
             article: Some(article),
         };
