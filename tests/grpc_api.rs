@@ -263,13 +263,7 @@ async fn bad_requests_get_invalid_argument_or_not_found() {
         })
         .await
         .expect_err("bad filters");
-    let fields: Vec<String> = country
-        .get_details_bad_request()
-        .expect("BadRequest")
-        .field_violations
-        .into_iter()
-        .map(|v| v.field)
-        .collect();
+    let fields = common::violated_fields(&country);
     assert_eq!(fields, ["country_code", "hs_code_prefix"]);
 
     // A token is only valid with the filters it was issued for.

@@ -317,13 +317,7 @@ async fn invalid_articles_are_rejected_one_by_one_with_field_and_reason() {
         .await
         .expect_err("invalid");
     assert_eq!(status.code(), Code::InvalidArgument);
-    let fields: Vec<String> = status
-        .get_details_bad_request()
-        .expect("BadRequest")
-        .field_violations
-        .into_iter()
-        .map(|v| v.field)
-        .collect();
+    let fields = common::violated_fields(&status);
     assert_eq!(fields, ["article.text", "article.published_at"]);
     let status = client
         .analyze_article(AnalyzeArticleRequest { article: None })

@@ -190,3 +190,15 @@ pub fn slice_chars(text: &str, span: &newsfacts::api::v1::Span) -> Option<String
 pub fn span_violations(article: &newsfacts::api::v1::Article) -> Vec<String> {
     newsfacts::extract::invariants::span_violations(article)
 }
+
+/// The fields a status's `google.rpc.BadRequest` detail names, in order.
+pub fn violated_fields(status: &tonic::Status) -> Vec<String> {
+    use tonic_types::StatusExt;
+    status
+        .get_details_bad_request()
+        .expect("a BadRequest detail")
+        .field_violations
+        .into_iter()
+        .map(|v| v.field)
+        .collect()
+}
