@@ -143,6 +143,41 @@ pub static STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 pub static NP_PREPOSITIONS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| set("of for from at in"));
 
+/// Possessive determiners ("in his statement").
+pub static POSSESSIVE_DETERMINERS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| set("his her their its our my your"));
+
+/// Auxiliaries and modals: a finite verb in a clause ("the plan would fail").
+pub static AUXILIARIES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("has have had do does did will would could should may might can shall must")
+});
+
+/// Conjunctions that open a subordinate clause ("said Friday as he entered the talks").
+pub static SUBORDINATORS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(
+        "as when while after before because since if unless until where whereas although \
+         though once",
+    )
+});
+
+/// Prepositions that open a phrase, not a clause, after a cue ("said to the TV", "said of
+/// the plan").
+pub static CLAUSE_LESS_PREPOSITIONS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| set("to of with about for by into at in on"));
+
+/// Nouns naming the medium of a statement, in "in a statement", "in an interview", "during
+/// a news conference".
+pub static MEDIA_NOUNS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(
+        "statement statements interview interviews letter letters speech speeches email \
+         e-mail emails tweet tweets post posts posting message messages memo memorandum \
+         briefing briefings conference call op-ed editorial column essay filing filings \
+         ruling opinion decision testimony hearing address remarks appearance podcast \
+         broadcast video videos documentary book memoir release announcement communique \
+         communiqué report speech declaration debate town forum rally",
+    )
+});
+
 /// Listeners named after "told" that are not part of the content ("told reporters").
 pub static AUDIENCES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     set(

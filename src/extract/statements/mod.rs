@@ -493,7 +493,7 @@ impl Extractor<'_, '_> {
         content: Range<usize>,
         confidence: f32,
     ) {
-        let mut content = content;
+        let mut content = content.start..content.end.min(self.toks.len());
         // Drop a leading "that" and punctuation around the content.
         while content.start < content.end
             && (self.lower(content.start) == "that"
@@ -501,6 +501,9 @@ impl Extractor<'_, '_> {
                     && self.quotes.opened_at(content.start).is_none()))
         {
             content.start += 1;
+        }
+        if content.start >= content.end {
+            return;
         }
         // Keep the content within MAX_CONTENT_BYTES (and the work on it linear).
         let limit = self.toks[content.start].bytes.start + MAX_CONTENT_BYTES;
@@ -517,6 +520,11 @@ impl Extractor<'_, '_> {
         }
         if content.start >= content.end {
             return;
+        }
+        // "called for more investment in a statement on Thursday": the reporter's adjunct
+        // naming where it was said is not part of what was said.
+        if let Some(cut) = self.medium_adjunct(content.start + 1, content.end) {
+            content.end = cut;
         }
         // Exactly one quote (or a quotation over several paragraphs): direct.
         if let Some(part) = self.quotes.opened_at(content.start) {
@@ -767,7 +775,7 @@ impl Extractor<'_, '_> {
             // "..., X said." / "\"...,\" X said."
             if !relative
                 && let Some(b) = boundary
-                && self.adjuncts_only(after_cue, sent_end)
+                && self.no_content_after(after_cue, sent_end, form)
                 && let Some(content) = self.content_before(range, b)
             {
                 self.push_before(cue.tokens.clone(), Who::Phrase(phrase), content, b);
@@ -776,7 +784,7 @@ impl Extractor<'_, '_> {
             // "\"...?\" X asked.": the quote closed the sentence before.
             if !relative
                 && boundary.is_none()
-                && self.adjuncts_only(after_cue, sent_end)
+                && self.no_content_after(after_cue, sent_end, form)
                 && let Some(part) = self.quote_closing_before(range.start)
             {
                 self.push_quote(cue.tokens.clone(), Who::Phrase(phrase), part, 0.8);
@@ -809,7 +817,7 @@ impl Extractor<'_, '_> {
         if prev.is_none()
             && let Some(part) = self.quote_closing_before(range.start)
             && let Some(np) = phrase::right_np(self.toks, cue.tokens.end, sent_end)
-            && self.adjuncts_only(np.end, sent_end)
+            && self.no_content_after(np.end, sent_end, form)
         {
             let who = Who::Phrase(Phrase {
                 np,
@@ -829,7 +837,7 @@ impl Extractor<'_, '_> {
                 None
             };
             let after = appositive.as_ref().map_or(np.end, |a| a.end);
-            if !self.adjuncts_only(after, sent_end) {
+            if !self.no_content_after(after, sent_end, form) {
                 return;
             }
             let Some(b) = prev else {
@@ -1228,6 +1236,65 @@ impl Extractor<'_, '_> {
         })
     }
 
+    /// Where an adjunct naming the medium of a statement starts in `from..end`, outside
+    /// quotes: "in a statement", "in an interview with CNN", "in a ruling released Thursday".
+    fn medium_adjunct(&self, from: usize, end: usize) -> Option<usize> {
+        (from..end.saturating_sub(2)).find(|&p| {
+            matches!(self.lower(p), "in" | "during")
+                && !self.quotes.quoted(p)
+                && (lexicon::POSSESSIVE_DETERMINERS.contains(self.lower(p + 1))
+                    || matches!(self.lower(p + 1), "a" | "an" | "the"))
+                && (lexicon::MEDIA_NOUNS.contains(self.lower(p + 2))
+                    || (p + 3 < end
+                        && !self.toks[p + 2].is_punct()
+                        && lexicon::MEDIA_NOUNS.contains(self.lower(p + 3))))
+        })
+    }
+
+    /// Whether what follows a cue, starting with an adjunct or a preposition, holds a clause
+    /// of its own ("said on Monday the plan would fail") rather than only the adjunct ("said
+    /// in a statement", "said Friday as he entered the talks", "said to the TV"): a finite
+    /// verb before any subordinating conjunction.
+    fn clause_after_adjunct(&self, from: usize, end: usize) -> bool {
+        for k in from..end.min(from + 40) {
+            let t = &self.toks[k];
+            if self.quotes.opened_at(k).is_some() || t.lower == "that" || t.text == ":" {
+                return true;
+            }
+            if !t.is_word() || k == from {
+                continue;
+            }
+            let lower = t.lower.as_str();
+            if lexicon::SUBORDINATORS.contains(lower) {
+                return false;
+            }
+            let finite = BE.contains(lower)
+                || lexicon::AUXILIARIES.contains(lower)
+                || lower.ends_with("n't")
+                || (lower.len() > 4
+                    && lower.ends_with("ed")
+                    && t.text.starts_with(|c: char| c.is_lowercase()))
+                || t.is_speech_verb();
+            if finite {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Whether nothing after a cue can be its content: only adjuncts ([`Self::adjuncts_only`])
+    /// or, after a verb of saying, a phrase with no clause of its own ("said of Romney",
+    /// "said with a laugh", "said to applause"; but "agreed to forgo" has its complement).
+    fn no_content_after(&self, from: usize, end: usize, form: Option<VerbForm>) -> bool {
+        let saying = form.is_none_or(|f| f.class == VerbClass::Say);
+        self.adjuncts_only(from, end)
+            || saying
+                && self.toks.get(from).is_some_and(|t| {
+                    lexicon::CLAUSE_LESS_PREPOSITIONS.contains(t.lower.as_str())
+                        && !self.clause_after_adjunct(from, end)
+                })
+    }
+
     /// Whether only adjuncts follow a cue up to the sentence end: "said on Friday", "said
     /// in a statement", ", adding ...".
     fn adjuncts_only(&self, from: usize, end: usize) -> bool {
@@ -1296,13 +1363,28 @@ impl Extractor<'_, '_> {
             return from;
         }
         let limit = (from + 10).min(end);
-        // "said on Friday that ...", "told reporters in Beijing that ...".
+        // "said on Friday that ...", "told reporters in Beijing that ...", but not the
+        // pronoun of "says it is hard to blame anyone for that".
+        let adjunct_first = self.toks.get(from).is_some_and(|t| {
+            ADJUNCT_STARTS.contains(t.lower.as_str())
+                || lexicon::CLAUSE_LESS_PREPOSITIONS.contains(t.lower.as_str())
+                || phrase::is_name_word(t)
+        }) || form.is_some_and(is_tell);
         for k in from..limit {
             let t = &self.toks[k];
             if t.lower == "that" {
-                return k + 1;
+                if k == from || (adjunct_first && k + 1 < end) {
+                    return k + 1;
+                }
+                break;
             }
-            if t.is_speech_verb() || self.quotes.quoted(k) || (t.is_punct() && t.text != ",") {
+            let finite =
+                BE.contains(t.lower.as_str()) || lexicon::AUXILIARIES.contains(t.lower.as_str());
+            if finite
+                || t.is_speech_verb()
+                || self.quotes.quoted(k)
+                || (t.is_punct() && t.text != ",")
+            {
                 break;
             }
         }
@@ -1387,7 +1469,13 @@ impl Extractor<'_, '_> {
                             | "off"
                     )
             }
-            Some(VerbClass::Say) => !first.is_number() && !matches!(first.text, "%" | "$"),
+            Some(VerbClass::Say) => {
+                !first.is_number()
+                    && !matches!(first.text, "%" | "$")
+                    && !((ADJUNCT_STARTS.contains(first.lower.as_str())
+                        || lexicon::CLAUSE_LESS_PREPOSITIONS.contains(first.lower.as_str()))
+                        && !self.clause_after_adjunct(from, end))
+            }
             Some(VerbClass::Name) => self.naming_end(from, end).is_some(),
             _ => true,
         }

@@ -709,3 +709,49 @@ fn a_passive_speech_verb_makes_no_statement() {
     assert_eq!(got[0].content, "the plan was criticized by rivals");
     assert_eq!(name(&got[0]), "The minister");
 }
+
+#[test]
+fn a_phrase_after_the_cue_leaves_the_quote_before_as_content() {
+    let text = "\"He was a weak candidate,\" Ms. Okafor said of the challenger. \
+                \"It was fine,\" Mr. Lind said with a laugh. \
+                \"We will win,\" the senator said to applause.";
+    let got = run(text);
+    check_spans(text, &got);
+    let contents: Vec<&str> = got.iter().map(|s| s.content.as_str()).collect();
+    assert_eq!(
+        contents,
+        ["He was a weak candidate,", "It was fine,", "We will win,"]
+    );
+    assert!(got.iter().all(|s| kind(s) == StatementKind::Direct));
+}
+
+#[test]
+fn an_adjunct_alone_is_not_what_was_said() {
+    let text = "The governor said in a statement. Officials said on Friday as talks began.";
+    assert!(run(text).is_empty(), "{:?}", run(text));
+    let text = "The minister said on Monday the tariff would stay.";
+    let got = run(text);
+    assert_eq!(got.len(), 1);
+    assert!(got[0].content.ends_with("the tariff would stay"));
+}
+
+#[test]
+fn the_medium_of_a_statement_is_cut_from_its_content() {
+    let text = "The union called for higher wages in a statement on Thursday.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "higher wages");
+}
+
+#[test]
+fn a_closing_demonstrative_that_does_not_start_the_content() {
+    let text = "Okafor says it is hard to blame any one person for that.";
+    let got = run(text);
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        got[0].content,
+        "it is hard to blame any one person for that"
+    );
+    let text = "Okafor told reporters in Lagos that the port would reopen.";
+    assert_eq!(run(text)[0].content, "the port would reopen");
+}
