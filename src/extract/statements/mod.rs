@@ -208,6 +208,7 @@ impl Extractor<'_, '_> {
     /// The cues of a sentence, outside quotes, in order.
     fn cues(&self, range: Range<usize>) -> Vec<Cue> {
         let mut cues = Vec::new();
+        let headline = self.is_headline(range.clone());
         let mut i = range.start;
         while i < range.end {
             if self.quotes.quoted(i) {
@@ -241,8 +242,10 @@ impl Extractor<'_, '_> {
                     continue;
                 }
             }
-            // Verb forms must be written in lower case, except a participle opening a clause.
-            let lowercase = tok.text.chars().next().is_some_and(char::is_lowercase);
+            // Verb forms must be written in lower case, except a participle opening a clause
+            // and a verb inside a headline ("Graham Says Trump Could Win").
+            let lowercase = tok.text.chars().next().is_some_and(char::is_lowercase)
+                || (headline && i > range.start);
             let matched = SPEECH_VERBS.get(lower).and_then(|forms| {
                 forms.iter().find(|f| {
                     (lowercase || f.participle)
@@ -276,6 +279,23 @@ impl Extractor<'_, '_> {
             i += 1;
         }
         cues
+    }
+
+    /// Whether a sentence is written in title case, as headlines are: at least four words,
+    /// and nearly every word of more than three letters capitalized.
+    fn is_headline(&self, range: Range<usize>) -> bool {
+        let (mut long, mut capitalized, mut words) = (0, 0, 0);
+        for t in &self.toks[range] {
+            if !t.is_word() {
+                continue;
+            }
+            words += 1;
+            if t.text.chars().count() > 3 {
+                long += 1;
+                capitalized += usize::from(t.text.starts_with(|c: char| c.is_uppercase()));
+            }
+        }
+        words >= 4 && long >= 3 && capitalized * 10 >= long * 9
     }
 
     fn sentence(&mut self, range: Range<usize>) {
@@ -719,6 +739,7 @@ impl Extractor<'_, '_> {
         {
             left = self
                 .appositive_before(range.start, comma)
+                .or_else(|| self.name_after_role_before(range.start, comma))
                 .or_else(|| self.loose_appositive_before(range.start, comma));
         }
         // "X, who ..., said" / "X -- who ... -- told".
@@ -1030,6 +1051,32 @@ impl Extractor<'_, '_> {
             }
         }
         None
+    }
+
+    /// A name set off after the role it holds, ending at the comma before a cue: "Trump's
+    /// attorney, Alan Garten, said", "the company's spokeswoman, Ana Ruiz, said". The name is
+    /// the speaker and the role phrase its description.
+    fn name_after_role_before(&self, floor: usize, comma: usize) -> Option<Phrase> {
+        let limit = comma.saturating_sub(6).max(floor);
+        let open = (limit..comma).rev().find(|&c| self.is(c, ","))?;
+        let name = open + 1..comma;
+        let all_names = !name.is_empty()
+            && name.clone().all(|p| {
+                let t = &self.toks[p];
+                (phrase::is_name_word(t) || t.is_abbreviation())
+                    && !PRONOUNS.contains(t.lower.as_str())
+                    && !lexicon::STOP.contains(t.lower.as_str())
+            });
+        if !all_names {
+            return None;
+        }
+        let role = self.np_before(floor, open)?;
+        let head = self.lower(role.end - 1);
+        let opens_clause = role.start == floor || self.is(role.start - 1, ",");
+        (lexicon::ROLE_WORDS.contains(head) && opens_clause).then_some(Phrase {
+            np: name,
+            appositive: Some(role),
+        })
     }
 
     /// The quote part that closes right before token `start` (the sentence before ended

@@ -755,3 +755,25 @@ fn a_closing_demonstrative_that_does_not_start_the_content() {
     let text = "Okafor told reporters in Lagos that the port would reopen.";
     assert_eq!(run(text)[0].content, "the port would reopen");
 }
+
+#[test]
+fn a_name_set_off_after_its_role_is_the_speaker() {
+    let text = "The port's director, Ana Ruiz, said the terminal would reopen in May.";
+    let got = run(text);
+    check_spans(text, &got);
+    assert_eq!(got.len(), 1);
+    assert_eq!(name(&got[0]), "Ana Ruiz");
+    assert_eq!(got[0].speaker_role, "The port's director");
+}
+
+#[test]
+fn a_headline_verb_in_title_case_is_a_cue() {
+    let text = "Senator Okafor Says Steel Tariffs Will Stay\n\nThe senator spoke on Monday.";
+    let got = run(text);
+    check_spans(text, &got);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].cue, "Says");
+    assert_eq!(got[0].content, "Steel Tariffs Will Stay");
+    // In running text a capitalized form is not a verb ("Simon Says" is a name).
+    assert!(run("The children played Simon Says in the yard after school.").is_empty());
+}
