@@ -143,6 +143,15 @@ pub static STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 pub static NP_PREPOSITIONS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| set("of for from at in"));
 
+/// Third-person forms of cue verbs that news text uses mostly as plural nouns.
+pub static MOSTLY_NOUNS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(
+        "states comments reports notes remarks advocates tweets promises pledges claims \
+         protests reasons questions answers replies statements calls charges demands \
+         warnings threats estimates predictions forecasts complaints requests appeals",
+    )
+});
+
 /// Possessive determiners ("in his statement").
 pub static POSSESSIVE_DETERMINERS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| set("his her their its our my your"));

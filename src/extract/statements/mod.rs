@@ -924,7 +924,10 @@ impl Extractor<'_, '_> {
             .any(|suffix| lower.len() > suffix.len() + 2 && lower.ends_with(suffix));
         let next = self.lower(cue + 1);
         let bare = matches!(next, "," | "." | ";" | "and" | "or" | ")" | "");
-        !determined && (adjective || bare)
+        // Forms read far more often as nouns ("battleground states", "his comments"): after
+        // an undetermined common noun, a noun compound.
+        let mostly_noun = lexicon::MOSTLY_NOUNS.contains(self.lower(cue));
+        !determined && (adjective || bare || mostly_noun)
     }
 
     /// Whether token `i` is a comma or a dash that can close a relative clause or an appositive.
@@ -1303,6 +1306,10 @@ impl Extractor<'_, '_> {
     /// in a statement", "said Friday as he entered the talks", "said to the TV"): a finite
     /// verb before any subordinating conjunction.
     fn clause_after_adjunct(&self, from: usize, end: usize) -> bool {
+        // "said immediately after hearing the request that he would ...".
+        if (from..end.min(from + 12)).any(|k| self.lower(k) == "that" && !self.quotes.quoted(k)) {
+            return true;
+        }
         for k in from..end.min(from + 40) {
             let t = &self.toks[k];
             if self.quotes.opened_at(k).is_some() || t.lower == "that" || t.text == ":" {
@@ -1416,6 +1423,7 @@ impl Extractor<'_, '_> {
             ADJUNCT_STARTS.contains(t.lower.as_str())
                 || lexicon::CLAUSE_LESS_PREPOSITIONS.contains(t.lower.as_str())
                 || phrase::is_name_word(t)
+                || (t.lower.len() > 4 && t.lower.ends_with("ly"))
         }) || form.is_some_and(is_tell);
         for k in from..limit {
             let t = &self.toks[k];
@@ -1492,6 +1500,20 @@ impl Extractor<'_, '_> {
                 | "have"
                 | "had"
         ) {
+            return false;
+        }
+        // Only a phrase ("wrote to investors", "testified voluntarily in 1998", "proposed
+        // under a flat rate"), with no clause of its own.
+        let phrase_start = ADJUNCT_STARTS.contains(first.lower.as_str())
+            || (lexicon::CLAUSE_LESS_PREPOSITIONS.contains(first.lower.as_str())
+                && !(first.lower == "to" && form.is_some_and(|f| f.class == VerbClass::Act)))
+            || (first.lower.len() > 4
+                && first.lower.ends_with("ly")
+                && first.text.starts_with(|c: char| c.is_lowercase()));
+        if phrase_start
+            && form.is_none_or(|f| f.class != VerbClass::Name)
+            && !self.clause_after_adjunct(from, end)
+        {
             return false;
         }
         match form.map(|f| f.class) {

@@ -777,3 +777,23 @@ fn a_headline_verb_in_title_case_is_a_cue() {
     // In running text a capitalized form is not a verb ("Simon Says" is a name).
     assert!(run("The children played Simon Says in the yard after school.").is_empty());
 }
+
+#[test]
+fn a_form_read_mostly_as_a_noun_after_a_common_noun_is_no_cue() {
+    let text = "Candidates visited battleground states like Ohio and Iowa last week.";
+    assert!(run(text).is_empty(), "{:?}", run(text));
+    let text = "The law states that imports must be labeled.";
+    assert_eq!(run(text).len(), 1);
+}
+
+#[test]
+fn a_phrase_with_no_clause_after_any_cue_is_not_content() {
+    for text in [
+        "The chairman wrote to investors.",
+        "Mr. Lind testified voluntarily in 1998.",
+    ] {
+        assert!(run(text).is_empty(), "{text}: {:?}", run(text));
+    }
+    let text = "Ms. Okafor said immediately after the vote that she would appeal.";
+    assert_eq!(run(text)[0].content, "she would appeal");
+}
