@@ -434,15 +434,25 @@ impl Extractor<'_, '_> {
         let Some(np) = phrase::right_np(self.toks, cue.tokens.end, sent_end) else {
             return;
         };
+        let start = cue.tokens.start;
+        // "According to X, ...", "But according to X, ...", "Yet, according to X, ...".
+        let mut opener = range.start;
+        if COORDINATORS.contains(self.lower(opener)) || self.lower(opener) == "yet" {
+            opener += 1;
+            if self.is(opener, ",") {
+                opener += 1;
+            }
+        }
+        let at_start = start == range.start || start == opener;
         let appositive = if self.is(np.end, ",") {
             phrase::appositive_after(self.toks, np.end, sent_end)
+                // Opening the sentence, an appositive is closed by a comma; what runs to the
+                // end is the content ("According to Smith, the president will ...").
+                .filter(|a| !at_start || self.is(a.end, ","))
         } else {
             None
         };
         let after_np = appositive.as_ref().map_or(np.end, |a| a.end);
-        let start = cue.tokens.start;
-        let at_start = start == range.start
-            || (start == range.start + 1 && COORDINATORS.contains(self.lower(range.start)));
         let content = if at_start {
             let from = if self.is(after_np, ",") {
                 after_np + 1

@@ -797,3 +797,20 @@ fn a_phrase_with_no_clause_after_any_cue_is_not_content() {
     let text = "Ms. Okafor said immediately after the vote that she would appeal.";
     assert_eq!(run(text)[0].content, "she would appeal");
 }
+
+#[test]
+fn according_to_opening_the_sentence_before_a_comma() {
+    for text in [
+        "According to Ms. Okafor, the port will reopen in May.",
+        "But according to officials, the port will reopen in May.",
+        "Yet, according to officials, the port will reopen in May.",
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(got[0].content, "the port will reopen in May", "{text}");
+    }
+    let text = "According to Li Wei, the fair's deputy director, exports rose.";
+    let got = run(text);
+    assert_eq!(name(&got[0]), "Li Wei");
+    assert_eq!(got[0].content, "exports rose");
+}
