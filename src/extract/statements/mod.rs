@@ -585,12 +585,15 @@ impl Extractor<'_, '_> {
     /// Adds a direct statement whose content is quote `part`; further parts of the same
     /// quotation become statements of the same speaker.
     fn push_quote(&mut self, cue: Range<usize>, who: Who, part: usize, confidence: f32) {
-        let Some(bytes) = self.part_bytes(part) else {
+        // A one-word quote counts when the quotation goes on after the cue ("\"Judge,\" he
+        // said, \"...\""); the check below drops it otherwise.
+        let Some(bytes) = self.part_bytes_of_at_least(part, 1) else {
             return;
         };
         self.consumed[part] = true;
         let mut pieces = vec![bytes];
-        // "A," he said, "b ...": a continuation in lower case after the cue is the same quote.
+        // "A," he said, "b ...": a quote that goes on after a comma past the cue is the same
+        // quote, whatever its first letter ("\"Judge,\" Brafman said, \"I have never ...\"").
         if let Some(close) = self.quotes.parts[part].close {
             let limit = (close + MAX_PER_SENTENCE).min(self.toks.len());
             let mut k = close + 1;
@@ -605,13 +608,15 @@ impl Extractor<'_, '_> {
                 && self.toks[k - 1].text == ","
                 && !self.consumed[next]
                 && !self.toks[k].paragraph_start
-                && let Some(first) = self.toks.get(self.quotes.parts[next].inner.start)
-                && first.text.chars().next().is_some_and(char::is_lowercase)
                 && let Some(more) = self.part_bytes(next)
             {
                 self.consumed[next] = true;
                 pieces.push(more);
             }
+        }
+        if pieces.len() == 1 && self.part_bytes(part).is_none() {
+            self.consumed[part] = false;
+            return;
         }
         self.cands.push(Cand {
             cue,
@@ -624,8 +629,13 @@ impl Extractor<'_, '_> {
 
     /// The bytes of a quote part's words, `None` when it holds fewer than two words.
     fn part_bytes(&self, part: usize) -> Option<Range<usize>> {
+        self.part_bytes_of_at_least(part, 2)
+    }
+
+    /// The bytes of a quote part's words, `None` when it holds fewer than `min_words`.
+    fn part_bytes_of_at_least(&self, part: usize, min_words: usize) -> Option<Range<usize>> {
         let inner = self.quotes.parts.get(part)?.inner.clone();
-        if self.word_count(&inner) < 2 {
+        if self.word_count(&inner) < min_words.max(1) {
             return None;
         }
         let first = self.toks.get(inner.start)?;
@@ -699,6 +709,7 @@ impl Extractor<'_, '_> {
                 && k == start
                 && prev_tok.is_some_and(|t| t.is_word() && !t.lower.ends_with('s'))
                 && !PRONOUNS.contains(prev_lower)
+                && !self.plural_subject_before(range.start, k)
             {
                 return;
             }
@@ -879,6 +890,32 @@ impl Extractor<'_, '_> {
                 self.push_before(cue.tokens.clone(), who, content, b);
             }
         }
+    }
+
+    /// Whether the phrase ending before token `end` has a plural head, so a base form after
+    /// it is finite: "Proponents of the new bill say", "Cologne police say", "61 percent
+    /// say", "about two-thirds say".
+    fn plural_subject_before(&self, floor: usize, end: usize) -> bool {
+        let Some(last) = end.checked_sub(1).filter(|&l| l >= floor) else {
+            return false;
+        };
+        let last_word = self.lower(last);
+        if lexicon::PLURAL_HEADS.contains(last_word) {
+            return true;
+        }
+        // "Proponents of the new bill": the head comes before the preposition.
+        let limit = end.saturating_sub(8).max(floor);
+        let mut p = last;
+        while p > limit && self.toks[p].is_word() {
+            p -= 1;
+            if lexicon::NP_PREPOSITIONS.contains(self.lower(p)) && p > floor {
+                let head = &self.toks[p - 1];
+                return head.is_word()
+                    && (head.lower.ends_with('s') && !head.lower.ends_with("ss")
+                        || lexicon::PLURAL_HEADS.contains(head.lower.as_str()));
+            }
+        }
+        false
     }
 
     /// Whether token `i` opens a time or place adjunct ("on Monday", "Tuesday", "here").

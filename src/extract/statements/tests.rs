@@ -814,3 +814,26 @@ fn according_to_opening_the_sentence_before_a_comma() {
     assert_eq!(name(&got[0]), "Li Wei");
     assert_eq!(got[0].content, "exports rose");
 }
+
+#[test]
+fn plural_subjects_take_a_base_form_cue() {
+    for (text, speaker) in [
+        ("Proponents of the new bill say it would protect workers.", "Proponents"),
+        ("Harbor police say the ship ran aground at night.", "Harbor police"),
+        ("About 61 percent say the economy is improving.", "61 percent"),
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert!(name(&got[0]).contains(speaker), "{text}: {}", name(&got[0]));
+    }
+}
+
+#[test]
+fn a_quote_going_on_after_the_cue_and_a_comma_is_one_statement() {
+    let text = "\"Judge,\" Mr. Lind said, \"I have never seen that happen.\"";
+    let got = run(text);
+    check_spans(text, &got);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "Judge, I have never seen that happen.");
+    assert_eq!(kind(&got[0]), StatementKind::Direct);
+}
