@@ -728,7 +728,10 @@ impl Extractor<'_, '_> {
 
         // A participle or a coordinated cue: the speaker of the clause before.
         if participle || prev_coord {
-            if !(prev_is_comma || prev_coord) {
+            // ", adding", or a quote closing after its comma: ",'' adding".
+            let comma_closes =
+                prev_closes && prev.is_some_and(|p| p > range.start && self.is(p - 1, ","));
+            if !(prev_is_comma || prev_coord || comma_closes) {
                 return;
             }
             let who = match self.cands.len().checked_sub(1).filter(|&n| n >= first_cand) {
@@ -1239,12 +1242,30 @@ impl Extractor<'_, '_> {
     /// ahead") or before a contrasting "while"/"whereas". The reporter adds these; the speaker
     /// did not say them.
     fn trailing_clause(&self, from: usize, end: usize) -> Option<usize> {
-        (from + 1..end.saturating_sub(1)).find(|&p| {
-            self.toks[p].text == ","
-                && !self.quotes.quoted(p)
-                && (matches!(self.lower(p + 1), "while" | "whereas")
-                    || self.is_trailing_participle(p + 1))
-        })
+        (from + 1..end.saturating_sub(1))
+            .find(|&p| {
+                // A comma outside quotes, or inside a quote that closes right after it
+                // ("... this can't be happening,'' adding ...").
+                let comma = self.toks[p].text == ","
+                    && (!self.quotes.quoted(p) || self.quotes.closed_at(p + 1).is_some());
+                let at = if self.quotes.closed_at(p + 1).is_some() {
+                    p + 2
+                } else {
+                    p + 1
+                };
+                comma
+                    && at < end
+                    && (matches!(self.lower(at), "while" | "whereas")
+                        || self.is_trailing_participle(at))
+            })
+            .map(|p| {
+                // The quote that closes after the comma stays whole in the content.
+                if self.quotes.closed_at(p + 1).is_some() {
+                    p + 2
+                } else {
+                    p
+                }
+            })
     }
 
     /// A participle that opens a trailing clause: a lower-case `-ing` word that is not a

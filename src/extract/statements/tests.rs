@@ -818,9 +818,18 @@ fn according_to_opening_the_sentence_before_a_comma() {
 #[test]
 fn plural_subjects_take_a_base_form_cue() {
     for (text, speaker) in [
-        ("Proponents of the new bill say it would protect workers.", "Proponents"),
-        ("Harbor police say the ship ran aground at night.", "Harbor police"),
-        ("About 61 percent say the economy is improving.", "61 percent"),
+        (
+            "Proponents of the new bill say it would protect workers.",
+            "Proponents",
+        ),
+        (
+            "Harbor police say the ship ran aground at night.",
+            "Harbor police",
+        ),
+        (
+            "About 61 percent say the economy is improving.",
+            "61 percent",
+        ),
     ] {
         let got = run(text);
         assert_eq!(got.len(), 1, "{text}: {got:?}");
@@ -836,4 +845,19 @@ fn a_quote_going_on_after_the_cue_and_a_comma_is_one_statement() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].content, "Judge, I have never seen that happen.");
     assert_eq!(kind(&got[0]), StatementKind::Direct);
+}
+
+#[test]
+fn a_participle_after_a_quote_closing_on_its_comma_ends_the_content() {
+    let text = "She said she was thinking, ''this cannot be happening,'' adding that she \
+                had no words.";
+    let got = run(text);
+    check_spans(text, &got);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(
+        got[0].content,
+        "she was thinking, ''this cannot be happening,''"
+    );
+    assert_eq!(got[1].cue, "adding");
+    assert_eq!(got[1].content, "she had no words");
 }
