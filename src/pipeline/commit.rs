@@ -2,12 +2,15 @@
 
 use super::{FactBus, PipelineConfig, PipelineError};
 use crate::api::v1::Article;
+use crate::metrics::{self, Stage};
 use crate::store::{InsertOutcome, Store, StoreError};
 use std::sync::Arc;
+use std::time::Instant;
 use tokio::sync::{Mutex, mpsc, oneshot};
 
 struct CommitJob {
     article: Article,
+    queued_at: Instant,
     reply: oneshot::Sender<Result<InsertOutcome, Arc<StoreError>>>,
 }
 
@@ -41,10 +44,16 @@ impl CommitQueue {
     /// which pushes back on the streams feeding it.
     pub(super) async fn enqueue(&self, article: Article) -> Result<PendingCommit, PipelineError> {
         let (reply, outcome) = oneshot::channel();
-        self.sender
-            .send(CommitJob { article, reply })
-            .await
-            .map_err(|_| PipelineError::ShuttingDown)?;
+        metrics::commit_queue_changed(1.0);
+        let job = CommitJob {
+            article,
+            queued_at: Instant::now(),
+            reply,
+        };
+        self.sender.send(job).await.map_err(|_| {
+            metrics::commit_queue_changed(-1.0);
+            PipelineError::ShuttingDown
+        })?;
         Ok(PendingCommit { outcome })
     }
 }
@@ -82,16 +91,26 @@ impl Committer {
                     return; // every sender is gone: the pipeline was dropped
                 }
             }
+            metrics::commit_queue_changed(-(jobs.len() as f64));
             self.commit_batch(jobs).await;
         }
     }
 
     async fn commit_batch(&self, jobs: Vec<CommitJob>) {
+        let started = Instant::now();
+        metrics::commit_batch(jobs.len());
+        for job in &jobs {
+            metrics::stage_finished(
+                Stage::CommitWait,
+                started.saturating_duration_since(job.queued_at),
+            );
+        }
         let (articles, replies): (Vec<_>, Vec<_>) =
             jobs.into_iter().map(|j| (j.article, j.reply)).unzip();
         let span = tracing::debug_span!("commit", articles = articles.len());
         let result =
             tracing::Instrument::instrument(self.store.insert_articles(articles), span).await;
+        metrics::stage_finished(Stage::Commit, started.elapsed());
         match result {
             Ok(outcomes) => {
                 for (outcome, reply) in outcomes.into_iter().zip(replies) {

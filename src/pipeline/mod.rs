@@ -270,7 +270,10 @@ pub async fn analyze_off_thread<S: Send + 'static>(
     let span = tracing::debug_span!("analyze", bytes = input.text.len());
     let task = tokio::task::spawn_blocking(move || {
         let _slot = slot;
-        span.in_scope(|| analyze_guarded(extractor.as_ref(), &input))
+        let started = std::time::Instant::now();
+        let result = span.in_scope(|| analyze_guarded(extractor.as_ref(), &input));
+        crate::metrics::stage_finished(crate::metrics::Stage::Extract, started.elapsed());
+        result
     });
     match task.instrument(tracing::Span::current()).await {
         Ok(result) => result,
