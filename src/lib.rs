@@ -2,7 +2,7 @@
 //!
 //! `api` is the contract, `extract` the pure extraction library, `store` the persistence
 //! layer, `pipeline` the async ingest path, `server` the tonic wiring, `metrics` the names of what
-//! the service measures.
+//! the service measures, `telemetry` its logs and traces.
 #![warn(missing_docs)]
 
 pub mod api;
@@ -12,3 +12,4 @@ pub mod metrics;
 pub mod pipeline;
 pub mod server;
 pub mod store;
+pub mod telemetry;

@@ -16,6 +16,10 @@ pub struct ServeArgs {
     /// Address of the Prometheus metrics endpoint (`GET /metrics`); off when not set.
     #[arg(long, env = "NEWSFACTS_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
+    /// OTLP/gRPC endpoint to export traces to (e.g. `http://127.0.0.1:4317`); the standard
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT` works too. Without either, nothing is exported.
+    #[arg(long, env = "NEWSFACTS_OTLP_ENDPOINT")]
+    pub otlp_endpoint: Option<String>,
     /// Store: `sqlite://PATH` (embedded, created if missing) or `postgres://USER@HOST/DB`.
     #[arg(
         long,
@@ -207,11 +211,21 @@ async fn shutdown_signal() {
     }
 }
 
-/// Runs the server until SIGTERM or SIGINT.
-pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+/// Runs the server until SIGTERM or SIGINT, logging in `style` what `log_filter` lets through.
+pub fn run(
+    args: ServeArgs,
+    style: crate::telemetry::LogStyle,
+    log_filter: &str,
+) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    // The OTLP exporter's channel lives on the runtime; the guard flushes spans when dropped,
+    // which is before the runtime is.
+    let _telemetry = {
+        let _entered = runtime.enter();
+        crate::telemetry::init_server(style, log_filter, args.otlp_endpoint.as_deref())?
+    };
     let config = args.server_config()?;
     config.validate()?;
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {
         let store = crate::store::open(&args.database_url)
             .await

@@ -247,6 +247,8 @@ struct CallRecord {
     labels: MethodLabels,
     started: Instant,
     finished: bool,
+    /// The request's span, taken at the first poll (the server polls the call inside it).
+    span: Option<tracing::Span>,
 }
 
 impl CallRecord {
@@ -262,6 +264,7 @@ impl CallRecord {
             labels,
             started: Instant::now(),
             finished: false,
+            span: None,
         }
     }
 
@@ -289,6 +292,16 @@ impl CallRecord {
             "grpc_type" => labels.kind,
         )
         .record(self.started.elapsed().as_secs_f64());
+        if let Some(span) = &self.span {
+            span.record("rpc.grpc.status_code", code as i32);
+            span.in_scope(|| {
+                tracing::debug!(
+                    grpc.code = code_name(code),
+                    elapsed = ?self.started.elapsed(),
+                    "call finished"
+                );
+            });
+        }
     }
 }
 
@@ -357,6 +370,11 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
+        if let Some(call) = this.call.as_mut()
+            && call.span.is_none()
+        {
+            call.span = Some(tracing::Span::current());
+        }
         let result = ready!(this.inner.poll(cx));
         let call = this.call.take();
         Poll::Ready(match result {

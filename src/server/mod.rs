@@ -11,6 +11,7 @@ mod ingest;
 pub mod metrics;
 mod paging;
 mod query;
+mod telemetry;
 
 pub use error::ApiError;
 pub use ingest::IngestApi;
@@ -372,6 +373,7 @@ pub async fn serve_listeners(
         .http2_keepalive_interval(config.keepalive_interval)
         .http2_keepalive_timeout(Some(config.keepalive_timeout))
         .tcp_nodelay(true)
+        .trace_fn(telemetry::request_span)
         // gRPC-Web from browsers comes over HTTP/1.1 as often as over HTTP/2.
         .accept_http1(true);
     if let Some(age) = config.max_connection_age {
