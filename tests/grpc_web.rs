@@ -129,7 +129,10 @@ async fn call(addr: SocketAddr, path: &str, message: &impl Message, text: bool) 
 /// Decodes a `grpc-web-text` body: base64, in chunks that may each end with padding (the
 /// server encodes every frame on its own), read four characters at a time as browsers do.
 fn decode_text(body: &[u8]) -> Vec<u8> {
-    assert!(body.len().is_multiple_of(4), "base64 comes in groups of four");
+    assert!(
+        body.len().is_multiple_of(4),
+        "base64 comes in groups of four"
+    );
     let mut out = Vec::new();
     let mut start = 0;
     for end in (4..=body.len()).step_by(4) {

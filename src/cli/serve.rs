@@ -250,8 +250,52 @@ pub fn run(
         }
         tracing::info!(%addr, store = %crate::store::redact_url(&args.database_url), "newsfacts started");
         let listeners = Listeners { grpc: listener, metrics };
-        serve_listeners(store, listeners, config, crate::pipeline::default_extractor(), shutdown_signal())
-            .await?;
+        let extractor = crate::pipeline::default_extractor();
+        serve_listeners(store, listeners, config, extractor, shutdown_signal()).await?;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+    use std::time::Duration;
+
+    fn config(args: &[&str]) -> anyhow::Result<crate::server::ServerConfig> {
+        let cli = Cli::try_parse_from(["newsfacts", "serve"].iter().chain(args))?;
+        let Command::Serve(serve) = cli.command else {
+            unreachable!("parsed as serve")
+        };
+        serve.server_config()
+    }
+
+    #[test]
+    fn mesh_flags_have_sane_defaults_and_zero_turns_them_off() {
+        let defaults = config(&[]).expect("defaults");
+        assert_eq!(defaults.keepalive_interval, Some(Duration::from_secs(60)));
+        assert_eq!(defaults.keepalive_timeout, Duration::from_secs(20));
+        assert_eq!(defaults.max_connection_age, Some(Duration::from_secs(1800)));
+        assert!(defaults.cors_allowed_origins.is_empty());
+
+        let off = config(&[
+            "--keepalive-seconds",
+            "0",
+            "--max-connection-age-seconds",
+            "0",
+            "--cors-allowed-origins",
+            "https://a.example, https://b.example,",
+        ])
+        .expect("parsed");
+        assert_eq!(off.keepalive_interval, None);
+        assert_eq!(off.max_connection_age, None);
+        assert_eq!(
+            off.cors_allowed_origins,
+            ["https://a.example", "https://b.example"]
+        );
+        assert!(config(&["--keepalive-seconds", "-1"]).is_err());
+        assert!(
+            Cli::try_parse_from(["newsfacts", "serve", "--metrics-listen", "nowhere"]).is_err()
+        );
+    }
 }
