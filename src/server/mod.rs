@@ -329,7 +329,9 @@ pub async fn serve_listeners(
     let reflection_v1alpha = reflection().build_v1alpha()?;
 
     let drain_now = CancellationToken::new();
+    // Cancelled when this function returns, however it returns: the metrics endpoint stops.
     let server_stopped = CancellationToken::new();
+    let _stop_metrics = server_stopped.clone().drop_guard();
     let drain_signal = drain_now.clone();
     let (drain_period, shutdown_timeout) = (config.drain_period, config.shutdown_timeout);
     tokio::spawn(async move {
@@ -397,7 +399,6 @@ pub async fn serve_listeners(
             drain_now.clone().cancelled_owned(),
         );
     tokio::pin!(server);
-    let _stop_metrics = server_stopped.drop_guard();
     tokio::select! {
         result = &mut server => result?,
         () = async { drain_now.cancelled().await; tokio::time::sleep(shutdown_timeout).await } => {
