@@ -26,7 +26,7 @@ pub enum LogStyle {
 #[derive(Debug, thiserror::Error)]
 pub enum TelemetryError {
     /// The OTLP exporter could not be built (a malformed endpoint, say).
-    #[error("cannot export traces over OTLP: {0}")]
+    #[error("cannot export traces over OTLP")]
     Exporter(#[from] opentelemetry_otlp::ExporterBuildError),
 }
 
