@@ -62,11 +62,6 @@ pub fn stage_finished(stage: Stage, elapsed: Duration) {
     metrics::histogram!(STAGE_DURATION, "stage" => stage.label()).record(elapsed.as_secs_f64());
 }
 
-/// Records `articles` joining (positive) or leaving (negative) the commit queue.
-pub fn commit_queue_changed(articles: f64) {
-    metrics::gauge!(COMMIT_QUEUE_DEPTH).increment(articles);
-}
-
 /// Records the size of one group commit.
 pub fn commit_batch(articles: usize) {
     metrics::histogram!(COMMIT_BATCH_ARTICLES).record(articles as f64);

@@ -44,17 +44,21 @@ impl CommitQueue {
     /// which pushes back on the streams feeding it.
     pub(super) async fn enqueue(&self, article: Article) -> Result<PendingCommit, PipelineError> {
         let (reply, outcome) = oneshot::channel();
-        metrics::commit_queue_changed(1.0);
         let job = CommitJob {
             article,
             queued_at: Instant::now(),
             reply,
         };
-        self.sender.send(job).await.map_err(|_| {
-            metrics::commit_queue_changed(-1.0);
-            PipelineError::ShuttingDown
-        })?;
+        self.sender
+            .send(job)
+            .await
+            .map_err(|_| PipelineError::ShuttingDown)?;
         Ok(PendingCommit { outcome })
+    }
+
+    /// Articles in the queue now, waiting for a transaction.
+    pub(super) fn depth(&self) -> usize {
+        self.sender.max_capacity() - self.sender.capacity()
     }
 }
 
@@ -91,7 +95,6 @@ impl Committer {
                     return; // every sender is gone: the pipeline was dropped
                 }
             }
-            metrics::commit_queue_changed(-(jobs.len() as f64));
             self.commit_batch(jobs).await;
         }
     }

@@ -178,6 +178,11 @@ impl Pipeline {
         &self.config
     }
 
+    /// Articles waiting in the commit queue for a transaction now.
+    pub fn commit_queue_depth(&self) -> usize {
+        self.commits.depth()
+    }
+
     /// Extracts one article on the blocking pool, so a long article never stalls the async
     /// threads. A panic inside extraction fails that article alone.
     pub async fn analyze(&self, input: ArticleInput) -> Result<Article, ExtractionFailed> {

@@ -349,10 +349,13 @@ pub async fn serve_listeners(
     });
 
     if let (Some(listener), Some(handle)) = (listeners.metrics, metrics_handle) {
+        let queue = pipeline.clone();
         let sample: metrics::Sampler = Arc::new(move || {
             let (streams, analyses) = admission.in_use();
             ::metrics::gauge!(crate::metrics::INGEST_STREAMS_OPEN).set(streams as f64);
             ::metrics::gauge!(crate::metrics::ANALYSES_IN_FLIGHT).set(analyses as f64);
+            let depth = queue.commit_queue_depth();
+            ::metrics::gauge!(crate::metrics::COMMIT_QUEUE_DEPTH).set(depth as f64);
         });
         // Up through the drain, so the last scrapes see it; down when the server is.
         let metrics_stop = server_stopped.clone().cancelled_owned();
