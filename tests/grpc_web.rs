@@ -332,3 +332,63 @@ async fn an_origin_that_is_not_a_header_value_is_refused_at_start() {
         Err(newsfacts::server::ConfigError::BadOrigin(_))
     ));
 }
+
+#[tokio::test]
+async fn a_browser_watches_facts_as_they_are_committed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = TestServer::start_with(&sqlite_url(&dir), web_config()).await;
+    let stream = tokio::net::TcpStream::connect(server.addr)
+        .await
+        .expect("connect");
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .expect("HTTP/1.1 handshake");
+    tokio::spawn(connection);
+    let watch = sender
+        .send_request(
+            http::Request::post("/newsfacts.v1.QueryService/WatchFacts")
+                .header("host", server.addr.to_string())
+                .header("content-type", "application/grpc-web+proto")
+                .header("x-grpc-web", "1")
+                .header("origin", ORIGIN)
+                .body(Full::new(Bytes::from(frame(
+                    &newsfacts::api::v1::WatchFactsRequest::default(),
+                ))))
+                .unwrap(),
+        )
+        .await
+        .expect("watch answered");
+    assert_eq!(watch.status(), http::StatusCode::OK);
+    let mut body = watch.into_body();
+
+    // Facts committed after the watch began arrive as message frames of the open answer.
+    ingest_all(
+        &mut server.ingest().await,
+        fixture_articles().into_iter().map(Some).collect(),
+    )
+    .await;
+    let mut received = Vec::new();
+    let fact = loop {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(30), body.frame())
+            .await
+            .expect("a fact arrives")
+            .expect("the answer goes on")
+            .expect("a chunk");
+        if let Some(data) = chunk.data_ref() {
+            received.extend_from_slice(data);
+        }
+        if received.len() >= 5 {
+            assert_eq!(received[0], 0, "a message frame comes first");
+            let len = u32::from_be_bytes([received[1], received[2], received[3], received[4]]);
+            if received.len() >= 5 + len as usize {
+                break newsfacts::api::v1::WatchFactsResponse::decode(
+                    &received[5..5 + len as usize],
+                )
+                .expect("a WatchFactsResponse");
+            }
+        }
+    };
+    assert!(fact.fact.is_some());
+    drop(body);
+    server.stop().await;
+}
