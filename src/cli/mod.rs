@@ -50,25 +50,24 @@ pub enum Command {
     Bench(bench::BenchArgs),
 }
 
-fn init_tracing(format: LogFormat, filter: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_new(filter)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
-    // `try_init` fails only when a subscriber is already set, which is fine.
-    let _ = match format {
-        LogFormat::Text => builder.try_init(),
-        LogFormat::Json => builder.json().try_init(),
-    };
+impl LogFormat {
+    fn style(self) -> crate::telemetry::LogStyle {
+        match self {
+            Self::Text => crate::telemetry::LogStyle::Text,
+            Self::Json => crate::telemetry::LogStyle::Json,
+        }
+    }
 }
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    init_tracing(cli.log_format, &cli.log);
+    let style = cli.log_format.style();
+    if !matches!(cli.command, Command::Serve(_)) {
+        crate::telemetry::init_logs(style, &cli.log);
+    }
     match cli.command {
-        Command::Serve(args) => serve::run(args),
+        // The server sets up logging itself, with tracing, inside its runtime.
+        Command::Serve(args) => serve::run(args, style, &cli.log),
         Command::Extract(args) => extract::run(args),
         Command::Ingest(args) => ingest::run(args),
         Command::Bench(args) => bench::run(args),

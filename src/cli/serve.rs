@@ -2,7 +2,7 @@
 
 use crate::pipeline::{ArticleLimits, PipelineConfig};
 use crate::server::auth::Keys;
-use crate::server::{ServerConfig, TlsFiles, serve};
+use crate::server::{Listeners, ServerConfig, TlsFiles, serve_listeners};
 use anyhow::Context;
 use clap::Args;
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};
@@ -13,6 +13,13 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port; the address is printed).
     #[arg(long, env = "NEWSFACTS_LISTEN", default_value = "127.0.0.1:50051")]
     pub listen: SocketAddr,
+    /// Address of the Prometheus metrics endpoint (`GET /metrics`); off when not set.
+    #[arg(long, env = "NEWSFACTS_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// OTLP/gRPC endpoint to export traces to (e.g. `http://127.0.0.1:4317`); the standard
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT` works too. Without either, nothing is exported.
+    #[arg(long, env = "NEWSFACTS_OTLP_ENDPOINT")]
+    pub otlp_endpoint: Option<String>,
     /// Store: `sqlite://PATH` (embedded, created if missing) or `postgres://USER@HOST/DB`.
     #[arg(
         long,
@@ -57,6 +64,29 @@ pub struct ServeArgs {
     /// retry delay.
     #[arg(long, env = "NEWSFACTS_MAX_CONCURRENT_ANALYSES", default_value_t = 256)]
     pub max_concurrent_analyses: usize,
+    /// Seconds without traffic on a connection before the server pings the client; 0 sends no
+    /// pings. Client pings are accepted at any rate.
+    #[arg(long, env = "NEWSFACTS_KEEPALIVE_SECONDS", default_value_t = 60.0)]
+    pub keepalive_seconds: f64,
+    /// Seconds to wait for the answer to a keepalive ping before closing the connection.
+    #[arg(
+        long,
+        env = "NEWSFACTS_KEEPALIVE_TIMEOUT_SECONDS",
+        default_value_t = 20.0
+    )]
+    pub keepalive_timeout_seconds: f64,
+    /// Seconds after which a connection is sent GOAWAY (its open calls finish; new calls
+    /// reconnect, so load balancers can rebalance); 0 keeps connections open.
+    #[arg(
+        long,
+        env = "NEWSFACTS_MAX_CONNECTION_AGE_SECONDS",
+        default_value_t = 1800.0
+    )]
+    pub max_connection_age_seconds: f64,
+    /// Web origins whose pages may call the API with gRPC-Web (comma-separated, e.g.
+    /// `https://app.example.com`; `*` for any).
+    #[arg(long, env = "NEWSFACTS_CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub cors_allowed_origins: Vec<String>,
     /// Seconds between reporting NOT_SERVING and draining, on SIGTERM or SIGINT.
     #[arg(long, env = "NEWSFACTS_DRAIN_SECONDS", default_value_t = 2.0)]
     pub drain_seconds: f64,
@@ -92,6 +122,11 @@ fn seconds(flag: &str, value: f64) -> anyhow::Result<Duration> {
         .with_context(|| format!("--{flag} must be a non-negative number of seconds"))
 }
 
+/// A duration where 0 means "off".
+fn optional_seconds(flag: &str, value: f64) -> anyhow::Result<Option<Duration>> {
+    Ok(Some(seconds(flag, value)?).filter(|d| !d.is_zero()))
+}
+
 impl ServeArgs {
     fn tls(&self) -> anyhow::Result<Option<TlsFiles>> {
         let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) else {
@@ -119,6 +154,21 @@ impl ServeArgs {
             drain_period: seconds("drain-seconds", self.drain_seconds)?,
             shutdown_timeout: seconds("shutdown-timeout-seconds", self.shutdown_timeout_seconds)?,
             concurrency_per_connection: self.concurrency_per_connection,
+            keepalive_interval: optional_seconds("keepalive-seconds", self.keepalive_seconds)?,
+            keepalive_timeout: seconds(
+                "keepalive-timeout-seconds",
+                self.keepalive_timeout_seconds,
+            )?,
+            max_connection_age: optional_seconds(
+                "max-connection-age-seconds",
+                self.max_connection_age_seconds,
+            )?,
+            cors_allowed_origins: self
+                .cors_allowed_origins
+                .iter()
+                .map(|o| o.trim().to_owned())
+                .filter(|o| !o.is_empty())
+                .collect(),
             max_ingest_streams: self.max_ingest_streams,
             max_concurrent_analyses: self.max_concurrent_analyses,
             pipeline: PipelineConfig {
@@ -130,7 +180,6 @@ impl ServeArgs {
                 committers: self.committers.unwrap_or(if postgres { 4 } else { 1 }),
                 stream_window: self.stream_window,
             },
-            ..ServerConfig::default()
         })
     }
 }
@@ -162,11 +211,21 @@ async fn shutdown_signal() {
     }
 }
 
-/// Runs the server until SIGTERM or SIGINT.
-pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+/// Runs the server until SIGTERM or SIGINT, logging in `style` what `log_filter` lets through.
+pub fn run(
+    args: ServeArgs,
+    style: crate::telemetry::LogStyle,
+    log_filter: &str,
+) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    // The OTLP exporter's channel lives on the runtime; the guard flushes spans when dropped,
+    // which is before the runtime is.
+    let _telemetry = {
+        let _entered = runtime.enter();
+        crate::telemetry::init_server(style, log_filter, args.otlp_endpoint.as_deref())?
+    };
     let config = args.server_config()?;
     config.validate()?;
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {
         let store = crate::store::open(&args.database_url)
             .await
@@ -175,10 +234,68 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         let addr = listener.local_addr()?;
-        // A plain line on stdout, so scripts that start the server on port 0 learn its address.
+        let metrics = match args.metrics_listen {
+            Some(metrics_addr) => Some(
+                tokio::net::TcpListener::bind(metrics_addr)
+                    .await
+                    .with_context(|| format!("cannot listen on {metrics_addr} for metrics"))?,
+            ),
+            None => None,
+        };
+        // Plain lines on stdout, so scripts that start the server on port 0 learn its
+        // addresses; the gRPC one comes first.
         println!("newsfacts listening on {addr}");
+        if let Some(metrics) = &metrics {
+            println!("newsfacts metrics on http://{}/metrics", metrics.local_addr()?);
+        }
         tracing::info!(%addr, store = %crate::store::redact_url(&args.database_url), "newsfacts started");
-        serve(store, listener, config, shutdown_signal()).await?;
+        let listeners = Listeners { grpc: listener, metrics };
+        let extractor = crate::pipeline::default_extractor();
+        serve_listeners(store, listeners, config, extractor, shutdown_signal()).await?;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+    use std::time::Duration;
+
+    fn config(args: &[&str]) -> anyhow::Result<crate::server::ServerConfig> {
+        let cli = Cli::try_parse_from(["newsfacts", "serve"].iter().chain(args))?;
+        let Command::Serve(serve) = cli.command else {
+            unreachable!("parsed as serve")
+        };
+        serve.server_config()
+    }
+
+    #[test]
+    fn mesh_flags_have_sane_defaults_and_zero_turns_them_off() {
+        let defaults = config(&[]).expect("defaults");
+        assert_eq!(defaults.keepalive_interval, Some(Duration::from_secs(60)));
+        assert_eq!(defaults.keepalive_timeout, Duration::from_secs(20));
+        assert_eq!(defaults.max_connection_age, Some(Duration::from_secs(1800)));
+        assert!(defaults.cors_allowed_origins.is_empty());
+
+        let off = config(&[
+            "--keepalive-seconds",
+            "0",
+            "--max-connection-age-seconds",
+            "0",
+            "--cors-allowed-origins",
+            "https://a.example, https://b.example,",
+        ])
+        .expect("parsed");
+        assert_eq!(off.keepalive_interval, None);
+        assert_eq!(off.max_connection_age, None);
+        assert_eq!(
+            off.cors_allowed_origins,
+            ["https://a.example", "https://b.example"]
+        );
+        assert!(config(&["--keepalive-seconds", "-1"]).is_err());
+        assert!(
+            Cli::try_parse_from(["newsfacts", "serve", "--metrics-listen", "nowhere"]).is_err()
+        );
+    }
 }

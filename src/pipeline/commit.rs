@@ -2,12 +2,15 @@
 
 use super::{FactBus, PipelineConfig, PipelineError};
 use crate::api::v1::Article;
+use crate::metrics::{self, Stage};
 use crate::store::{InsertOutcome, Store, StoreError};
 use std::sync::Arc;
+use std::time::Instant;
 use tokio::sync::{Mutex, mpsc, oneshot};
 
 struct CommitJob {
     article: Article,
+    queued_at: Instant,
     reply: oneshot::Sender<Result<InsertOutcome, Arc<StoreError>>>,
 }
 
@@ -41,11 +44,21 @@ impl CommitQueue {
     /// which pushes back on the streams feeding it.
     pub(super) async fn enqueue(&self, article: Article) -> Result<PendingCommit, PipelineError> {
         let (reply, outcome) = oneshot::channel();
+        let job = CommitJob {
+            article,
+            queued_at: Instant::now(),
+            reply,
+        };
         self.sender
-            .send(CommitJob { article, reply })
+            .send(job)
             .await
             .map_err(|_| PipelineError::ShuttingDown)?;
         Ok(PendingCommit { outcome })
+    }
+
+    /// Articles in the queue now, waiting for a transaction.
+    pub(super) fn depth(&self) -> usize {
+        self.sender.max_capacity() - self.sender.capacity()
     }
 }
 
@@ -87,11 +100,20 @@ impl Committer {
     }
 
     async fn commit_batch(&self, jobs: Vec<CommitJob>) {
+        let started = Instant::now();
+        metrics::commit_batch(jobs.len());
+        for job in &jobs {
+            metrics::stage_finished(
+                Stage::CommitWait,
+                started.saturating_duration_since(job.queued_at),
+            );
+        }
         let (articles, replies): (Vec<_>, Vec<_>) =
             jobs.into_iter().map(|j| (j.article, j.reply)).unzip();
         let span = tracing::debug_span!("commit", articles = articles.len());
         let result =
             tracing::Instrument::instrument(self.store.insert_articles(articles), span).await;
+        metrics::stage_finished(Stage::Commit, started.elapsed());
         match result {
             Ok(outcomes) => {
                 for (outcome, reply) in outcomes.into_iter().zip(replies) {

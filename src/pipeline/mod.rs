@@ -178,6 +178,11 @@ impl Pipeline {
         &self.config
     }
 
+    /// Articles waiting in the commit queue for a transaction now.
+    pub fn commit_queue_depth(&self) -> usize {
+        self.commits.depth()
+    }
+
     /// Extracts one article on the blocking pool, so a long article never stalls the async
     /// threads. A panic inside extraction fails that article alone.
     pub async fn analyze(&self, input: ArticleInput) -> Result<Article, ExtractionFailed> {
@@ -270,7 +275,10 @@ pub async fn analyze_off_thread<S: Send + 'static>(
     let span = tracing::debug_span!("analyze", bytes = input.text.len());
     let task = tokio::task::spawn_blocking(move || {
         let _slot = slot;
-        span.in_scope(|| analyze_guarded(extractor.as_ref(), &input))
+        let started = std::time::Instant::now();
+        let result = span.in_scope(|| analyze_guarded(extractor.as_ref(), &input));
+        crate::metrics::stage_finished(crate::metrics::Stage::Extract, started.elapsed());
+        result
     });
     match task.instrument(tracing::Span::current()).await {
         Ok(result) => result,

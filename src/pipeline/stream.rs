@@ -11,6 +11,7 @@ use crate::api::v1::{IngestArticlesRequest, IngestArticlesResponse};
 use futures::{Stream, StreamExt};
 use tokio::{sync::mpsc, task::JoinHandle};
 use tokio_stream::wrappers::ReceiverStream;
+use tracing::Instrument;
 
 type AckResult = Result<IngestArticlesResponse, PipelineError>;
 
@@ -52,8 +53,17 @@ impl Pipeline {
         let window = self.config.stream_window.max(1);
         let (preparing_tx, preparing_rx) = mpsc::channel(window);
         let (acking_tx, acking_rx) = mpsc::channel(window);
-        tokio::spawn(self.clone().read_requests(requests, preparing_tx));
-        tokio::spawn(self.clone().sequence_commits(preparing_rx, acking_tx));
+        // The request's span goes along, so the tasks' log lines carry its trace id.
+        tokio::spawn(
+            self.clone()
+                .read_requests(requests, preparing_tx)
+                .in_current_span(),
+        );
+        tokio::spawn(
+            self.clone()
+                .sequence_commits(preparing_rx, acking_tx)
+                .in_current_span(),
+        );
         let mut sequence = 0_i64;
         let mut ended = false;
         ReceiverStream::new(acking_rx)
@@ -96,7 +106,9 @@ impl Pipeline {
                 Some(Ok(request)) => request,
             };
             let pipeline = self.clone();
-            let work = tokio::spawn(async move { pipeline.prepare(request.article).await });
+            let work = tokio::spawn(
+                async move { pipeline.prepare(request.article).await }.in_current_span(),
+            );
             // Waits while the window is full; fails when the stream was dropped.
             if preparing.send(Preparing::Article(work)).await.is_err() {
                 return;

@@ -39,6 +39,8 @@ impl std::fmt::Display for Capacity {
 pub struct Admission {
     streams: Arc<Semaphore>,
     analyses: Arc<Semaphore>,
+    max_streams: usize,
+    max_analyses: usize,
 }
 
 impl Admission {
@@ -48,7 +50,19 @@ impl Admission {
         Self {
             streams: Arc::new(Semaphore::new(max_streams)),
             analyses: Arc::new(Semaphore::new(max_analyses)),
+            max_streams,
+            max_analyses,
         }
+    }
+
+    /// The ingest streams open and the AnalyzeArticle calls in flight now.
+    pub fn in_use(&self) -> (usize, usize) {
+        (
+            self.max_streams
+                .saturating_sub(self.streams.available_permits()),
+            self.max_analyses
+                .saturating_sub(self.analyses.available_permits()),
+        )
     }
 
     fn admit(semaphore: &Arc<Semaphore>, what: Capacity) -> Result<OwnedSemaphorePermit, ApiError> {
@@ -77,6 +91,7 @@ mod tests {
     fn refuses_over_the_cap_and_frees_on_drop() {
         let admission = Admission::new(1, 2);
         let stream = admission.ingest_stream().expect("first stream");
+        assert_eq!(admission.in_use(), (1, 0));
         assert!(matches!(
             admission.ingest_stream(),
             Err(ApiError::Overloaded(Capacity::IngestStreams))

@@ -4,7 +4,7 @@ use super::admission::Admission;
 use super::error::ApiError;
 use crate::api::v1::{
     AnalyzeArticleRequest, AnalyzeArticleResponse, IngestArticlesRequest, IngestArticlesResponse,
-    ingest_service_server::IngestService,
+    IngestStatus, ingest_service_server::IngestService,
 };
 use crate::pipeline::{Pipeline, validate::validate_article};
 use futures::{Stream, StreamExt};
@@ -31,6 +31,17 @@ impl IngestApi {
     }
 }
 
+/// Counts one acknowledgement by its status.
+fn count_ack(ack: &IngestArticlesResponse) {
+    let status = match IngestStatus::try_from(ack.status) {
+        Ok(IngestStatus::Created) => "created",
+        Ok(IngestStatus::Duplicate) => "duplicate",
+        Ok(IngestStatus::Rejected) => "rejected",
+        _ => "unspecified",
+    };
+    metrics::counter!(crate::metrics::INGEST_ACKS, "status" => status).increment(1);
+}
+
 type AckStream = Pin<Box<dyn Stream<Item = Result<IngestArticlesResponse, Status>> + Send>>;
 
 #[tonic::async_trait]
@@ -49,6 +60,9 @@ impl IngestService for IngestApi {
             .map(move |ack| {
                 // The slot is freed when the stream (and this closure) is dropped.
                 let _slot = &slot;
+                if let Ok(ack) = &ack {
+                    count_ack(ack);
+                }
                 ack.map_err(|error| Status::from(ApiError::from(error)))
             });
         Ok(Response::new(Box::pin(acks)))

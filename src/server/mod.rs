@@ -1,4 +1,5 @@
-//! The gRPC server: services, health, reflection, compression, limits and graceful shutdown.
+//! The gRPC server: services, health, reflection, compression, limits, gRPC-Web, metrics,
+//! keepalive and connection age, and graceful shutdown.
 //!
 //! Only wiring lives here; the handlers are adapters to the pipeline and the store.
 
@@ -7,8 +8,10 @@ pub mod auth;
 mod error;
 mod filters;
 mod ingest;
+pub mod metrics;
 mod paging;
 mod query;
+mod telemetry;
 
 pub use error::ApiError;
 pub use ingest::IngestApi;
@@ -44,10 +47,20 @@ pub struct ServerConfig {
     pub shutdown_timeout: Duration,
     /// Most concurrent requests (streams) on one connection.
     pub concurrency_per_connection: usize,
-    /// HTTP/2 keepalive ping interval.
-    pub keepalive_interval: Duration,
+    /// The server sends an HTTP/2 PING on a connection after this long without receiving
+    /// anything on it, and closes the connection when the answer does not come within
+    /// `keepalive_timeout`; `None` sends no pings. Pings from clients are answered whatever
+    /// their rate: the server never ends a connection with `too_many_pings`.
+    pub keepalive_interval: Option<Duration>,
     /// How long to wait for a keepalive ping's answer.
     pub keepalive_timeout: Duration,
+    /// After this long a connection is sent GOAWAY: calls open on it run to their end, new
+    /// calls go to a new connection, which a load balancer may place elsewhere. `None` keeps
+    /// connections for as long as clients do.
+    pub max_connection_age: Option<Duration>,
+    /// Web origins (`https://app.example.com`, or `*` for any) whose pages may call the API
+    /// with gRPC-Web; empty allows none but the server's own origin.
+    pub cors_allowed_origins: Vec<String>,
     /// The ingest pipeline's settings.
     pub pipeline: PipelineConfig,
     /// Most ingest streams open at once; more are refused with RESOURCE_EXHAUSTED.
@@ -98,8 +111,10 @@ impl Default for ServerConfig {
             drain_period: Duration::from_secs(2),
             shutdown_timeout: Duration::from_secs(30),
             concurrency_per_connection: 256,
-            keepalive_interval: Duration::from_secs(10),
+            keepalive_interval: Some(Duration::from_secs(60)),
             keepalive_timeout: Duration::from_secs(20),
+            max_connection_age: Some(Duration::from_secs(30 * 60)),
+            cors_allowed_origins: Vec::new(),
             pipeline: PipelineConfig::default(),
             max_ingest_streams: 64,
             max_concurrent_analyses: 256,
@@ -125,6 +140,12 @@ pub enum ConfigError {
         /// The article limit.
         article: usize,
     },
+    /// A CORS origin that is not a valid header value.
+    #[error("--cors-allowed-origins: {0:?} is not a valid origin")]
+    BadOrigin(String),
+    /// A duration of zero would close every connection at once or ping without pause.
+    #[error("{0} must be more than 0 seconds (or leave it out)")]
+    ZeroDuration(&'static str),
     /// Responses would be limited more tightly than requests.
     #[error(
         "max response size ({response} bytes) must be at least the max message size ({message} bytes)"
@@ -153,6 +174,19 @@ impl ServerConfig {
                 article,
             });
         }
+        if self.keepalive_interval.is_some_and(|d| d.is_zero()) {
+            return Err(ConfigError::ZeroDuration("--keepalive-seconds"));
+        }
+        if self.max_connection_age.is_some_and(|d| d.is_zero()) {
+            return Err(ConfigError::ZeroDuration("--max-connection-age-seconds"));
+        }
+        if let Some(origin) = self
+            .cors_allowed_origins
+            .iter()
+            .find(|o| http::HeaderValue::from_str(o).is_err())
+        {
+            return Err(ConfigError::BadOrigin(origin.clone()));
+        }
         if self.max_response_bytes < self.max_message_bytes {
             return Err(ConfigError::ResponseTooSmall {
                 response: self.max_response_bytes,
@@ -175,6 +209,18 @@ pub enum ServeError {
     /// The transport failed.
     #[error("transport: {0}")]
     Transport(#[from] tonic::transport::Error),
+    /// The metrics recorder could not be installed.
+    #[error(transparent)]
+    Metrics(#[from] metrics::MetricsError),
+}
+
+/// The sockets the server serves on.
+#[derive(Debug)]
+pub struct Listeners {
+    /// gRPC (HTTP/2), and gRPC-Web over HTTP/1.1 or HTTP/2.
+    pub grpc: TcpListener,
+    /// Prometheus text format on `GET /metrics`; `None` records no metrics.
+    pub metrics: Option<TcpListener>,
 }
 
 const SERVICE_NAMES: [&str; 3] = [
@@ -204,7 +250,29 @@ pub async fn serve_with_extractor(
     extractor: Extractor,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    let listeners = Listeners {
+        grpc: listener,
+        metrics: None,
+    };
+    serve_listeners(store, listeners, config, extractor, shutdown).await
+}
+
+/// [`serve_with_extractor`] on several sockets: gRPC, and metrics when
+/// [`Listeners::metrics`] is set.
+pub async fn serve_listeners(
+    store: Arc<dyn Store>,
+    listeners: Listeners,
+    config: ServerConfig,
+    extractor: Extractor,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
     config.validate()?;
+    let metrics_handle = listeners
+        .metrics
+        .as_ref()
+        .map(|_| metrics::install())
+        .transpose()?;
+    let store: Arc<dyn Store> = Arc::new(metrics::MeteredStore::new(store));
     let stop_work = CancellationToken::new();
     let pipeline = Pipeline::start_with_extractor(
         store.clone(),
@@ -230,9 +298,11 @@ pub async fn serve_with_extractor(
                 .max_encoding_message_size(response_limit)
         };
     }
+    let admission =
+        admission::Admission::new(config.max_ingest_streams, config.max_concurrent_analyses);
     let ingest = wire_settings!(IngestServiceServer::new(IngestApi::new(
         pipeline.clone(),
-        admission::Admission::new(config.max_ingest_streams, config.max_concurrent_analyses),
+        admission.clone(),
         response_limit,
     )));
     let ingest = InterceptedService::new(ingest, ScopeGuard::new(keys, Scope::Ingest));
@@ -259,6 +329,9 @@ pub async fn serve_with_extractor(
     let reflection_v1alpha = reflection().build_v1alpha()?;
 
     let drain_now = CancellationToken::new();
+    // Cancelled when this function returns, however it returns: the metrics endpoint stops.
+    let server_stopped = CancellationToken::new();
+    let _stop_metrics = server_stopped.clone().drop_guard();
     let drain_signal = drain_now.clone();
     let (drain_period, shutdown_timeout) = (config.drain_period, config.shutdown_timeout);
     tokio::spawn(async move {
@@ -275,17 +348,48 @@ pub async fn serve_with_extractor(
         drain_signal.cancel();
     });
 
-    let local_addr = listener.local_addr().ok();
+    if let (Some(listener), Some(handle)) = (listeners.metrics, metrics_handle) {
+        let queue = pipeline.clone();
+        let sample: metrics::Sampler = Arc::new(move || {
+            let (streams, analyses) = admission.in_use();
+            ::metrics::gauge!(crate::metrics::INGEST_STREAMS_OPEN).set(streams as f64);
+            ::metrics::gauge!(crate::metrics::ANALYSES_IN_FLIGHT).set(analyses as f64);
+            let depth = queue.commit_queue_depth();
+            ::metrics::gauge!(crate::metrics::COMMIT_QUEUE_DEPTH).set(depth as f64);
+        });
+        // Up through the drain, so the last scrapes see it; down when the server is.
+        let metrics_stop = server_stopped.clone().cancelled_owned();
+        tokio::spawn(async move {
+            if let Err(error) = metrics::serve_metrics(listener, handle, sample, metrics_stop).await
+            {
+                tracing::error!(%error, "metrics endpoint failed");
+            }
+        });
+    }
+
+    let local_addr = listeners.grpc.local_addr().ok();
     tracing::info!(addr = ?local_addr, tls = config.tls.is_some(), api_keys = keys.is_some(), "serving gRPC");
     let mut builder = Server::builder();
     if let Some(tls) = &config.tls {
         builder = builder.tls_config(tls.server_config())?;
     }
-    let server = builder
+    let mut builder = builder
         .concurrency_limit_per_connection(config.concurrency_per_connection)
-        .http2_keepalive_interval(Some(config.keepalive_interval))
+        .http2_keepalive_interval(config.keepalive_interval)
         .http2_keepalive_timeout(Some(config.keepalive_timeout))
         .tcp_nodelay(true)
+        .trace_fn(telemetry::request_span)
+        // gRPC-Web from browsers comes over HTTP/1.1 as often as over HTTP/2.
+        .accept_http1(true);
+    if let Some(age) = config.max_connection_age {
+        // Without `max_connection_age_grace`: tonic 0.14.9 with a grace period cuts the
+        // connection at age + grace without sending GOAWAY at `age`.
+        builder = builder.max_connection_age(age);
+    }
+    let server = builder
+        .layer(cors_layer(&config.cors_allowed_origins))
+        .layer(tonic_web::GrpcWebLayer::new())
+        .layer(metrics::RpcMetricsLayer)
         .add_service(health)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
@@ -294,7 +398,7 @@ pub async fn serve_with_extractor(
         .serve_with_incoming_shutdown(
             // The builder's TCP settings apply only to listeners tonic binds itself; without
             // TCP_NODELAY here, small responses wait for delayed ACKs (about 40 ms each).
-            TcpIncoming::from(listener).with_nodelay(Some(true)),
+            TcpIncoming::from(listeners.grpc).with_nodelay(Some(true)),
             drain_now.clone().cancelled_owned(),
         );
     tokio::pin!(server);
@@ -306,4 +410,44 @@ pub async fn serve_with_extractor(
     }
     tracing::info!("server stopped");
     Ok(())
+}
+
+/// Headers a gRPC-Web client sends besides the CORS-safelisted ones.
+const GRPC_WEB_REQUEST_HEADERS: [&str; 6] = [
+    "content-type",
+    "x-grpc-web",
+    "x-user-agent",
+    "grpc-timeout",
+    "authorization",
+    "traceparent",
+];
+/// Response headers a gRPC-Web client must be able to read (the status arrives in them when
+/// the answer is trailers-only).
+const GRPC_WEB_RESPONSE_HEADERS: [&str; 4] = [
+    "grpc-status",
+    "grpc-message",
+    "grpc-status-details-bin",
+    "retry-after",
+];
+
+/// CORS for browsers on `origins` (`*`: any origin): POST with the gRPC-Web headers, and the
+/// status headers readable by the page. With no origins, no cross-origin page is let in.
+fn cors_layer(origins: &[String]) -> tower_http::cors::CorsLayer {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let allow_origin = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        // `validate` rejected origins that are not header values.
+        AllowOrigin::list(
+            origins
+                .iter()
+                .filter_map(|o| http::HeaderValue::from_str(o).ok()),
+        )
+    };
+    CorsLayer::new()
+        .allow_origin(allow_origin)
+        .allow_methods([http::Method::POST])
+        .allow_headers(GRPC_WEB_REQUEST_HEADERS.map(http::HeaderName::from_static))
+        .expose_headers(GRPC_WEB_RESPONSE_HEADERS.map(http::HeaderName::from_static))
+        .max_age(Duration::from_secs(24 * 60 * 60))
 }

@@ -193,7 +193,7 @@ impl QueryService for QueryApi {
         let mut receiver = self.facts.subscribe();
         let (sender, out) = mpsc::channel(64);
         let shutdown = self.shutdown.clone();
-        tokio::spawn(async move {
+        tokio::spawn(tracing::Instrument::in_current_span(async move {
             loop {
                 let received = tokio::select! {
                     received = receiver.recv() => received,
@@ -231,7 +231,7 @@ impl QueryService for QueryApi {
                     return; // the watcher went away
                 }
             }
-        });
+        }));
         Ok(Response::new(
             Box::pin(ReceiverStream::new(out)) as WatchStream
         ))
