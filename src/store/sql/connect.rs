@@ -54,6 +54,7 @@ fn sqlite_url(url: &str) -> String {
 }
 
 impl SqlStore {
+    /// A store on these pools, with a fresh instance id and no commit listener yet.
     fn new(backend: Backend, writer: sqlx::AnyPool, reader: sqlx::AnyPool) -> Self {
         SqlStore {
             backend,

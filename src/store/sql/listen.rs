@@ -6,6 +6,8 @@
 //! the writing store's instance id, the batch's ingest time and the `seq` of each article it
 //! created, a few hundred per notification. PostgreSQL delivers the notifications only if and
 //! when the transaction commits, in commit order, to every session listening on the channel.
+//! (The price: PostgreSQL queues the notifications of committing transactions one at a time,
+//! a short critical section at every commit that creates articles.)
 //!
 //! **Receiving.** [`SqlStore::listen_for_commits`] opens a session of its own (application
 //! name [`LISTENER_APPLICATION_NAME`]), `LISTEN`s, and runs a task that loads the statements
@@ -24,12 +26,14 @@
 //! (by a notification, by the catch-up, or as this replica's own commits: the store records
 //! their `seq`s). The slack covers transactions still running at the break and clock skew
 //! between replicas; a transaction that took longer than that, or a replica whose clock is
-//! further off, can still be missed. The catch-up query filters on `ingest_time`, which has no
-//! index: it reads the whole `articles` table, once per reconnect.
+//! further off, can still be missed; and a break soon after start can bring facts committed
+//! up to that long before the start. The catch-up query filters on `ingest_time`, which has
+//! no index: it reads the whole `articles` table, once per reconnect.
 //!
-//! Delivery to watchers stays best effort, as on one replica: a full feed or a lagging
-//! subscriber drops facts (and is told so); the store keeps everything, and the `List*`
-//! calls see every committed fact on every replica.
+//! Delivery to watchers stays best effort, as on one replica: when the feed is full the
+//! listener drops facts (and logs it), and a subscriber that lags too far is told so and
+//! ends; the store keeps everything, and the `List*` calls see every committed fact on every
+//! replica.
 
 use super::SqlStore;
 use super::connect::Backend;
