@@ -2,10 +2,12 @@
 //! fresh database.
 //!
 //! - The same articles, ingested concurrently through all three (several streams each, in
-//!   different orders), are CREATED exactly once per external id and DUPLICATE everywhere
-//!   else, always under the same article id.
-//! - `WatchFacts` on replica A, opened before the ingest, streams every statement and trade
+//!   different orders, all starting at once), are CREATED exactly once per external id and
+//!   DUPLICATE everywhere else, always under the same article id.
+//! - `WatchFacts` on replica A, opened before any ingest, streams every statement and trade
 //!   fact committed through any replica (B's and C's arrive through LISTEN/NOTIFY), each once.
+//!   So that B and C commit something whoever wins the race, each replica first stores a few
+//!   articles of its own.
 //! - `ListArticles`, `ListStatements` and `ListTradeFacts` on every replica see everything.
 //!
 //! A second test breaks the replicas' listening sessions (`pg_terminate_backend`) again and
@@ -27,12 +29,15 @@ use sqlx::{Connection, Row};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
+use tokio::sync::{Barrier, mpsc};
 use tonic::transport::Channel;
 
 /// Articles in the input.
 const ARTICLES: usize = 300;
+/// Articles each replica stores alone before the race.
+const SEEDS_PER_REPLICA: usize = 10;
 /// Ingest streams per replica.
 const STREAMS_PER_REPLICA: usize = 3;
 /// How long facts may take to reach a watch before the test gives up (generous: the check is
@@ -357,15 +362,46 @@ async fn three_replicas_share_one_database() {
         warm_up(replica).await;
     }
     let mut watch_a = watch(&replicas[0]).await;
+    // article id → the replica whose ack said CREATED.
+    let mut creator: BTreeMap<String, usize> = BTreeMap::new();
+    let mut expected_articles: BTreeMap<String, String> = BTreeMap::new();
 
-    // Every replica ingests every article, over several streams, all at once.
+    // First each replica alone stores a few articles of its own, so that facts committed via
+    // B and C exist whichever replica wins the race below.
+    let mut seeded = [0usize; 3];
+    for (r, replica) in replicas.iter().enumerate() {
+        let own: Vec<ArticleInput> = (0..SEEDS_PER_REPLICA)
+            .map(|k| story(ARTICLES + r * SEEDS_PER_REPLICA + k))
+            .collect();
+        for ack in ingest(replica.channel().await, own).await {
+            assert_eq!(ack.status, IngestStatus::Created as i32, "{ack:?}");
+            creator.insert(ack.article_id.clone(), r);
+            expected_articles.insert(ack.external_id, ack.article_id);
+            seeded[r] += 1;
+        }
+    }
+    assert_eq!(
+        seeded, [SEEDS_PER_REPLICA; 3],
+        "an ack for every seed article"
+    );
+
+    // Then every replica ingests every article of the race, over several streams, all
+    // starting at once.
     let articles = stories();
     let mut streams = Vec::new();
+    let start = Arc::new(Barrier::new(replicas.len() * STREAMS_PER_REPLICA));
     for (r, replica) in replicas.iter().enumerate() {
         for s in 0..STREAMS_PER_REPLICA {
             let share = order(&articles, r, replicas.len(), s);
             let channel = replica.channel().await;
-            streams.push((r, tokio::spawn(ingest(channel, share))));
+            let start = start.clone();
+            streams.push((
+                r,
+                tokio::spawn(async move {
+                    start.wait().await;
+                    ingest(channel, share).await
+                }),
+            ));
         }
     }
     // external id → (replica, status, article id) of every ack.
@@ -383,7 +419,6 @@ async fn three_replicas_share_one_database() {
     assert_eq!(acks.len(), ARTICLES, "an ack for every article");
     let mut created = [0usize; 3];
     let mut duplicate = [0usize; 3];
-    let mut creator: BTreeMap<String, usize> = BTreeMap::new(); // article id → replica
     for (external_id, answers) in &acks {
         assert_eq!(
             answers.len(),
@@ -412,18 +447,11 @@ async fn three_replicas_share_one_database() {
             );
         }
         creator.insert(answers[0].2.clone(), creators[0]);
+        expected_articles.insert(external_id.clone(), answers[0].2.clone());
     }
-    assert!(
-        created[1] > 0 && created[2] > 0,
-        "B and C must create some articles, or the watch on A proves nothing: {created:?}"
-    );
 
     // Every replica lists everything.
     let (articles_a, facts_a) = listed(&replicas[0]).await;
-    let expected_articles: BTreeMap<String, String> = acks
-        .iter()
-        .map(|(external_id, answers)| (external_id.clone(), answers[0].2.clone()))
-        .collect();
     assert_eq!(
         articles_a, expected_articles,
         "replica A lists every article"
@@ -480,10 +508,11 @@ async fn three_replicas_share_one_database() {
     );
 
     println!(
-        "3 replicas, {ARTICLES} articles x {} streams each: \
-         A created {} duplicate {} | B created {} duplicate {} | C created {} duplicate {}; \
-         every replica lists {ARTICLES} articles, {statements} statements, {trade_facts} trade \
-         facts; watch on A: {} facts, each once (committed via A {}, via B {}, via C {})",
+        "3 replicas, each first alone {SEEDS_PER_REPLICA} articles of its own, then all \
+         {ARTICLES} shared articles at once over {} streams each: A created {} duplicate {} | B \
+         created {} duplicate {} | C created {} duplicate {}; every replica lists {} articles, \
+         {statements} statements, {trade_facts} trade facts; watch on A: {} facts, each once \
+         (committed via A {}, via B {}, via C {})",
         STREAMS_PER_REPLICA,
         created[0],
         duplicate[0],
@@ -491,6 +520,7 @@ async fn three_replicas_share_one_database() {
         duplicate[1],
         created[2],
         duplicate[2],
+        expected_articles.len(),
         watched.len(),
         via[0],
         via[1],
