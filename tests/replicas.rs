@@ -12,7 +12,8 @@
 //!
 //! A second test breaks the replicas' listening sessions (`pg_terminate_backend`) again and
 //! again while one replica ingests, and checks that the watch on the other still gets every
-//! fact exactly once (the listener reconnects and catches up).
+//! fact exactly once (the listener reconnects and catches up). A third checks the store's
+//! feed alone: it carries what other writers commit, and not the store's own commits.
 //!
 //! PostgreSQL tests run when `NEWSFACTS_TEST_DATABASE_URL` is set (`scripts/test` sets it; CI
 //! requires it).
@@ -616,4 +617,57 @@ async fn watch_survives_broken_listener_sessions() {
          on A got all {} facts, each once",
         facts.len()
     );
+}
+
+/// The store's contract, without servers: a store opened with `store::open` hands out one
+/// feed that carries the facts other writers on the database commit, and not its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commit_feed_carries_other_writers_commits_only() {
+    use newsfacts::store::{InsertOutcome, SqlStore, Store};
+    let Some((url, _guard)) = common::pg::temp_database("the commit feed test").await else {
+        return;
+    };
+    let listening = newsfacts::store::open(&url).await.expect("open store");
+    let mut feed = listening
+        .take_commit_feed()
+        .expect("a PostgreSQL store has a feed");
+    assert!(
+        listening.take_commit_feed().is_none(),
+        "the feed is handed out once"
+    );
+    let other = SqlStore::connect(&url)
+        .await
+        .expect("connect a second writer");
+
+    let own = newsfacts::extract::analyze(&story(0));
+    let theirs = newsfacts::extract::analyze(&story(1));
+    let created = |outcomes: Vec<InsertOutcome>| match outcomes.as_slice() {
+        [InsertOutcome::Created(article)] => article.as_ref().clone(),
+        other => panic!("expected one CREATED, got {other:?}"),
+    };
+    // Committed first by the listening store itself: never on its feed.
+    created(
+        listening
+            .insert_articles(vec![own])
+            .await
+            .expect("insert own"),
+    );
+    let theirs = created(
+        other
+            .insert_articles(vec![theirs])
+            .await
+            .expect("insert theirs"),
+    );
+    assert!(!theirs.statements.is_empty() && !theirs.trade_facts.is_empty());
+
+    // Notifications arrive in commit order, so had the feed carried the store's own article,
+    // it would come first.
+    let received = tokio::time::timeout(DEADLINE, feed.recv())
+        .await
+        .expect("the other writer's facts arrive")
+        .expect("the feed stays open");
+    assert_eq!(received.article_id, theirs.article_id);
+    assert_eq!(received.statements, theirs.statements);
+    assert_eq!(received.trade_facts, theirs.trade_facts);
+    other.close().await;
 }
