@@ -27,8 +27,9 @@
 //! their `seq`s). The slack covers transactions still running at the break and clock skew
 //! between replicas; a transaction that took longer than that, or a replica whose clock is
 //! further off, can still be missed; and a break soon after start can bring facts committed
-//! up to that long before the start. The catch-up query filters on `ingest_time`, which has
-//! no index: it reads the whole `articles` table, once per reconnect.
+//! up to that long before the start. The catch-up reads `articles` by primary key from the
+//! highest `seq` notified before that window (the whole table when there is none, as after
+//! a break within the first minutes) and filters on `ingest_time`.
 //!
 //! Delivery to watchers stays best effort, as on one replica: when the feed is full the
 //! listener drops facts (and logs it), and a subscriber that lags too far is told so and
@@ -43,7 +44,7 @@ use crate::store::{CommitFeed, CommittedFacts, StoreError};
 use prost::Message;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 use sqlx::{Any, Row, Transaction};
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::BuildHasher;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -64,6 +65,8 @@ const SEQS_PER_NOTIFICATION: usize = 300;
 /// How far back before the last moment the listener knew it had everything a catch-up
 /// reloads (in ingest time): longer than a commit takes, plus clock skew between replicas.
 pub const CATCH_UP_SLACK_MICROS: i64 = 5 * 60 * 1_000_000;
+/// Least time between two checkpoints of the listener.
+const CHECKPOINT_EVERY_MICROS: i64 = 1_000_000;
 /// How often the listener forgets published articles that no catch-up can reach any more.
 const FORGET_EVERY_MICROS: i64 = 10 * 1_000_000;
 /// Articles whose facts wait for the pipeline; beyond that the listener drops and warns.
@@ -230,6 +233,7 @@ impl SqlStore {
             covered_until: micros(&now()),
             catch_up_from: None,
             forgotten_at: micros(&now()),
+            checkpoints: VecDeque::new(),
         };
         let span = tracing::info_span!("commit_listener", instance = %self.instance_id);
         tokio::spawn(follower.run().instrument(span));
@@ -287,15 +291,42 @@ impl SqlStore {
         Ok(query.fetch_all(&self.reader).await?)
     }
 
-    /// `seq` and ingest time of the articles ingested at or after `since` (microseconds).
-    async fn ingested_since(&self, since: i64) -> Result<Vec<(i64, i64)>, StoreError> {
-        sqlx::query("SELECT seq, ingest_time FROM articles WHERE ingest_time >= $1 ORDER BY seq")
-            .bind(since)
-            .fetch_all(&self.reader)
-            .await?
-            .iter()
-            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
-            .collect()
+    /// `seq` and ingest time of the articles after `after_seq` ingested at or after `since`
+    /// (microseconds).
+    async fn ingested_since(
+        &self,
+        after_seq: i64,
+        since: i64,
+    ) -> Result<Vec<(i64, i64)>, StoreError> {
+        sqlx::query(
+            "SELECT seq, ingest_time FROM articles WHERE seq > $1 AND ingest_time >= $2 \
+             ORDER BY seq",
+        )
+        .bind(after_seq)
+        .bind(since)
+        .fetch_all(&self.reader)
+        .await?
+        .iter()
+        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+        .collect()
+    }
+}
+
+/// The highest `seq` of the checkpoints (arrival time, `seq`) from before `from`; 0 when none.
+fn floor_before(checkpoints: &VecDeque<(i64, i64)>, from: i64) -> i64 {
+    checkpoints
+        .iter()
+        .filter(|(received, _)| *received < from)
+        .map(|(_, seq)| *seq)
+        .max()
+        .unwrap_or(0)
+}
+
+/// Drops the checkpoints from before `reach` except the last of them, where a catch-up that
+/// reaches back to `reach` starts.
+fn forget_checkpoints(checkpoints: &mut VecDeque<(i64, i64)>, reach: i64) {
+    while checkpoints.get(1).is_some_and(|(t, _)| *t < reach) {
+        checkpoints.pop_front();
     }
 }
 
@@ -323,6 +354,9 @@ struct Follower {
     catch_up_from: Option<i64>,
     /// When [`Published`] last forgot old articles (microseconds).
     forgotten_at: i64,
+    /// (Local time a notification arrived, highest `seq` it named), at most one a second and
+    /// in time order: where a catch-up can start reading `articles` by primary key.
+    checkpoints: VecDeque<(i64, i64)>,
 }
 
 impl Follower {
@@ -409,6 +443,7 @@ impl Follower {
             return Ok(());
         };
         let started = micros(&now());
+        self.checkpoint(started, &notice.seqs);
         // This replica's own commits were published locally when they committed.
         if notice.instance != *self.store.instance_id {
             let seqs = self
@@ -431,7 +466,11 @@ impl Follower {
             return Ok(());
         };
         let started = micros(&now());
-        let articles = self.store.ingested_since(from).await?;
+        // An article notified before `from` got its `seq` before `from`; one committed during
+        // the break started after `from` (that is what the slack is for), so its `seq` is
+        // higher.
+        let floor = floor_before(&self.checkpoints, from);
+        let articles = self.store.ingested_since(floor, from).await?;
         let seqs = self.store.published.claim(articles);
         let sent = self.publish(&seqs).await?;
         tracing::info!(
@@ -444,6 +483,20 @@ impl Follower {
         Ok(())
     }
 
+    /// Remembers that the articles `seqs` were committed by `received` (microseconds).
+    fn checkpoint(&mut self, received: i64, seqs: &[i64]) {
+        let Some(&highest) = seqs.iter().max() else {
+            return;
+        };
+        let recent = self
+            .checkpoints
+            .back()
+            .is_some_and(|(last, _)| received.saturating_sub(*last) < CHECKPOINT_EVERY_MICROS);
+        if !recent {
+            self.checkpoints.push_back((received, highest));
+        }
+    }
+
     /// Moves `covered_until` forward and, now and then, forgets what no catch-up can reach
     /// any more.
     fn advance(&mut self, to: i64) {
@@ -451,9 +504,9 @@ impl Follower {
             self.covered_until = to;
             if to.saturating_sub(self.forgotten_at) >= FORGET_EVERY_MICROS {
                 self.forgotten_at = to;
-                self.store
-                    .published
-                    .forget_before(to.saturating_sub(CATCH_UP_SLACK_MICROS));
+                let reach = to.saturating_sub(CATCH_UP_SLACK_MICROS);
+                self.store.published.forget_before(reach);
+                forget_checkpoints(&mut self.checkpoints, reach);
             }
         }
     }
@@ -529,6 +582,19 @@ mod tests {
         ] {
             assert_eq!(parse(payload), None, "{payload:?}");
         }
+    }
+
+    #[test]
+    fn a_catch_up_starts_after_the_last_checkpoint_before_its_reach() {
+        let mut checkpoints = VecDeque::from([(10, 100), (20, 250), (30, 400), (40, 410)]);
+        assert_eq!(floor_before(&checkpoints, 5), 0);
+        assert_eq!(floor_before(&checkpoints, 25), 250);
+        assert_eq!(floor_before(&checkpoints, 30), 250);
+        forget_checkpoints(&mut checkpoints, 30);
+        assert_eq!(checkpoints, [(20, 250), (30, 400), (40, 410)]);
+        assert_eq!(floor_before(&checkpoints, 30), 250);
+        forget_checkpoints(&mut checkpoints, 100);
+        assert_eq!(checkpoints, [(40, 410)]);
     }
 
     #[test]
