@@ -63,9 +63,7 @@ impl FactBus {
                 .send(Arc::new(FactEvent::TradeFact(Box::new(fact.clone()))));
         }
     }
-}
 
-impl FactBus {
     /// Publishes the facts of `feed` (commits of other replicas) on this bus, from a task of
     /// its own, until the feed ends or `shutdown` fires; dropping the feed then stops the
     /// store's listener.
