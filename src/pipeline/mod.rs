@@ -152,6 +152,9 @@ impl Pipeline {
         extractor: Extractor,
     ) -> Self {
         let facts = FactBus::new(4096);
+        if let Some(feed) = store.take_commit_feed() {
+            facts.follow(feed, shutdown.clone());
+        }
         let commits = CommitQueue::start(store.clone(), facts.clone(), &config);
         Self {
             store,

@@ -44,6 +44,48 @@ pub enum InsertOutcome {
     },
 }
 
+/// The statements and trade facts of one article another process committed, as
+/// [`CommitFeed`] delivers them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CommittedFacts {
+    /// Id of the article the facts belong to.
+    pub article_id: String,
+    /// Its statements, in stored order.
+    pub statements: Vec<Statement>,
+    /// Its trade facts, in stored order.
+    pub trade_facts: Vec<TradeFact>,
+}
+
+impl CommittedFacts {
+    /// No facts yet, of the article `article_id`.
+    pub fn for_article(article_id: &str) -> Self {
+        Self {
+            article_id: article_id.to_owned(),
+            ..Self::default()
+        }
+    }
+}
+
+/// Facts that other processes sharing the database commit, article by article, in the order
+/// their notifications arrive (see [`Store::take_commit_feed`]). Dropping the feed stops the
+/// store from following those commits.
+#[derive(Debug)]
+pub struct CommitFeed {
+    receiver: tokio::sync::mpsc::Receiver<CommittedFacts>,
+}
+
+impl CommitFeed {
+    /// A feed fed through `receiver`.
+    pub fn new(receiver: tokio::sync::mpsc::Receiver<CommittedFacts>) -> Self {
+        Self { receiver }
+    }
+
+    /// The next article's facts; `None` once the store stopped following commits.
+    pub async fn recv(&mut self) -> Option<CommittedFacts> {
+        self.receiver.recv().await
+    }
+}
+
 /// Durable storage of articles and their facts.
 ///
 /// Implementations must make [`Store::insert_articles`] atomic for the whole batch and
@@ -97,10 +139,23 @@ pub trait Store: Send + Sync + 'static {
         filter: &EntityFilter,
         page: &PageRequest,
     ) -> Result<Page<EntitySummary>, StoreError>;
+
+    /// The facts that *other* processes sharing this database commit from now on, for
+    /// `WatchFacts` (this process's own commits are published by its pipeline). Handed out
+    /// once; `None` afterwards, and for a store no other process writes to. The default is
+    /// `None`: a store that follows other writers overrides it.
+    fn take_commit_feed(&self) -> Option<CommitFeed> {
+        None
+    }
 }
 
 /// Opens the store a database URL names (`sqlite://PATH` or `postgres://...`), migrating its
-/// schema to the current version.
+/// schema to the current version. A PostgreSQL store, which other replicas may share, also
+/// starts following their commits before this returns (see [`SqlStore::listen_for_commits`]
+/// and [`Store::take_commit_feed`]), so a server that opens it misses none of the facts they
+/// commit once it serves.
 pub async fn open(url: &str) -> Result<std::sync::Arc<dyn Store>, StoreError> {
-    Ok(std::sync::Arc::new(SqlStore::connect(url).await?))
+    let store = SqlStore::connect(url).await?;
+    store.listen_for_commits(url).await?;
+    Ok(std::sync::Arc::new(store))
 }

@@ -54,6 +54,18 @@ fn sqlite_url(url: &str) -> String {
 }
 
 impl SqlStore {
+    /// A store on these pools, with a fresh instance id and no commit listener yet.
+    fn new(backend: Backend, writer: sqlx::AnyPool, reader: sqlx::AnyPool) -> Self {
+        SqlStore {
+            backend,
+            writer,
+            reader,
+            instance_id: super::listen::new_instance_id(),
+            published: Default::default(),
+            feed: Default::default(),
+        }
+    }
+
     /// Connects to `url` and brings the schema up to date.
     ///
     /// Accepts `sqlite://path.db` (the file is created when missing; WAL journal,
@@ -76,11 +88,7 @@ impl SqlStore {
                 let reader = sqlite_pool_options(SQLITE_READERS)
                     .connect_with(options)
                     .await?;
-                SqlStore {
-                    backend,
-                    writer,
-                    reader,
-                }
+                SqlStore::new(backend, writer, reader)
             }
             Backend::Postgres => {
                 let options = AnyConnectOptions::from_str(url)?;
@@ -89,11 +97,7 @@ impl SqlStore {
                     .acquire_timeout(Duration::from_secs(30))
                     .connect_with(options)
                     .await?;
-                SqlStore {
-                    backend,
-                    writer: pool.clone(),
-                    reader: pool,
-                }
+                SqlStore::new(backend, pool.clone(), pool)
             }
         };
         let migrator = match backend {

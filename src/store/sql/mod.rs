@@ -7,20 +7,23 @@
 
 mod bulk;
 mod connect;
+mod listen;
 mod read;
 mod rows;
 mod sqlwhere;
 mod write;
 
 use super::{
-    ArticleFilter, EntityFilter, InsertOutcome, Page, PageRequest, StatementFilter, Store,
-    StoreError, TradeFactFilter,
+    ArticleFilter, CommitFeed, EntityFilter, InsertOutcome, Page, PageRequest, StatementFilter,
+    Store, StoreError, TradeFactFilter,
 };
 use crate::api::v1::{Article, ArticleView, EntitySummary, Statement, TradeFact};
 use async_trait::async_trait;
 use sqlx::AnyPool;
+use std::sync::{Arc, Mutex};
 
 pub use connect::{Backend, redact_url};
+pub use listen::{CATCH_UP_SLACK_MICROS, CHANNEL, LISTENER_APPLICATION_NAME};
 
 /// A [`Store`] on SQLite or PostgreSQL.
 ///
@@ -33,12 +36,24 @@ pub struct SqlStore {
     writer: AnyPool,
     /// Pool for reads.
     reader: AnyPool,
+    /// Random id of this store instance, carried in its commit notifications (PostgreSQL) so
+    /// that its own listener skips them.
+    instance_id: Arc<str>,
+    /// Articles already published on this process's bus, while a commit listener runs.
+    published: Arc<listen::Published>,
+    /// The feed of other processes' commits, until [`Store::take_commit_feed`] takes it.
+    feed: Arc<Mutex<Option<CommitFeed>>>,
 }
 
 impl SqlStore {
     /// Which database this store talks to.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The random id of this store instance, which its PostgreSQL commit notifications carry.
+    pub fn instance_id(&self) -> &str {
+        &self.instance_id
     }
 
     /// Closes the connection pools, waiting for connections in use to be returned.
@@ -97,5 +112,9 @@ impl Store for SqlStore {
         page: &PageRequest,
     ) -> Result<Page<EntitySummary>, StoreError> {
         self.entities(filter, page).await
+    }
+
+    fn take_commit_feed(&self) -> Option<CommitFeed> {
+        self.feed.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
 }

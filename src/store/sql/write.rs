@@ -229,6 +229,17 @@ impl SqlStore {
             .filter_map(|a| seq_by_key.get(&a.external_id).map(|seq| (*a, *seq)))
             .collect();
         insert_facts(&mut tx, self.backend, &created).await?;
+        if self.backend == Backend::Postgres && !created.is_empty() {
+            // Other replicas learn of the new articles when (and only if) this commits.
+            let seqs: Vec<i64> = created.iter().map(|(_, seq)| *seq).collect();
+            let ingest_time = created
+                .first()
+                .and_then(|(a, _)| a.ingest_time.as_ref())
+                .map(micros)
+                .unwrap_or_default();
+            self.published.record_own(ingest_time, &seqs);
+            super::listen::notify(&mut tx, &self.instance_id, ingest_time, &seqs).await?;
+        }
 
         let mut outcomes = Vec::with_capacity(batch.len());
         let mut stored_ids: HashMap<&str, String> = HashMap::new();
