@@ -539,6 +539,10 @@ impl Store for MeteredStore {
     ) -> Result<Page<EntitySummary>, StoreError> {
         timed("list_entities", self.inner.list_entities(filter, page)).await
     }
+
+    fn take_commit_feed(&self) -> Option<crate::store::CommitFeed> {
+        self.inner.take_commit_feed()
+    }
 }
 
 #[cfg(test)]

@@ -142,11 +142,10 @@ pub trait Store: Send + Sync + 'static {
 
     /// The facts that *other* processes sharing this database commit from now on, for
     /// `WatchFacts` (this process's own commits are published by its pipeline). Handed out
-    /// once; `None` afterwards, and for a store no other process writes to. The default is
-    /// `None`: a store that follows other writers overrides it.
-    fn take_commit_feed(&self) -> Option<CommitFeed> {
-        None
-    }
+    /// once; `None` afterwards, and for a store no other process writes to.
+    /// No default: a store that wraps another must hand on the inner store's feed, or
+    /// watches would silently stop crossing replicas.
+    fn take_commit_feed(&self) -> Option<CommitFeed>;
 }
 
 /// Opens the store a database URL names (`sqlite://PATH` or `postgres://...`), migrating its
