@@ -35,6 +35,16 @@ pub struct PipelineConfig {
     pub committers: usize,
     /// Most unacknowledged articles one ingest stream may have in flight.
     pub stream_window: usize,
+    /// Articles extracted at once (ingest and AnalyzeArticle together); more wait in arrival
+    /// order. Extraction is CPU-bound: more threads than cores only time-slice the same work
+    /// and stretch every call's latency.
+    pub extraction_threads: usize,
+}
+
+/// The number of cores this process may use, the default of
+/// [`PipelineConfig::extraction_threads`].
+pub fn default_extraction_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
 }
 
 impl Default for PipelineConfig {
@@ -45,6 +55,7 @@ impl Default for PipelineConfig {
             commit_queue: 1024,
             committers: 1,
             stream_window: 256,
+            extraction_threads: default_extraction_threads(),
         }
     }
 }
@@ -130,6 +141,9 @@ pub struct Pipeline {
     config: PipelineConfig,
     shutdown: CancellationToken,
     extractor: Extractor,
+    /// One permit per extraction running; tokio's semaphore is fair, so waiting articles
+    /// start in arrival order.
+    extractions: Arc<tokio::sync::Semaphore>,
 }
 
 impl Pipeline {
@@ -160,6 +174,9 @@ impl Pipeline {
             store,
             commits,
             facts,
+            extractions: Arc::new(tokio::sync::Semaphore::new(
+                config.extraction_threads.max(1),
+            )),
             config,
             shutdown,
             extractor,
@@ -189,7 +206,7 @@ impl Pipeline {
     /// Extracts one article on the blocking pool, so a long article never stalls the async
     /// threads. A panic inside extraction fails that article alone.
     pub async fn analyze(&self, input: ArticleInput) -> Result<Article, ExtractionFailed> {
-        analyze_off_thread(self.extractor.clone(), input, ()).await
+        self.analyze_holding(input, ()).await
     }
 
     /// [`Pipeline::analyze`] holding `slot` until the extraction itself ends, even when the
@@ -200,7 +217,12 @@ impl Pipeline {
         input: ArticleInput,
         slot: S,
     ) -> Result<Article, ExtractionFailed> {
-        analyze_off_thread(self.extractor.clone(), input, slot).await
+        // Waiting here costs nothing: a call cancelled while it waits never runs.
+        let Ok(turn) = self.extractions.clone().acquire_owned().await else {
+            // The semaphore is never closed; were it, no extraction could run.
+            return Err(ExtractionFailed);
+        };
+        analyze_off_thread(self.extractor.clone(), input, (slot, turn)).await
     }
 
     /// The work on one article before its commit: validation, a look-up of a stored
