@@ -81,6 +81,10 @@ pub struct ServeArgs {
     /// PEM CA certificate: clients must present a certificate it signed (mutual TLS).
     #[arg(long, env = "NEWSFACTS_TLS_CLIENT_CA", requires = "tls_cert")]
     pub tls_client_ca: Option<PathBuf>,
+    /// Address of the inspector web page, which calls the API through gRPC-Web on the same
+    /// port (plain HTTP; API keys apply as on `--listen`). Off when unset.
+    #[arg(long, env = "NEWSFACTS_HTTP_LISTEN")]
+    pub http_listen: Option<SocketAddr>,
 }
 
 fn read_pem(flag: &str, path: &PathBuf) -> anyhow::Result<Vec<u8>> {
@@ -164,7 +168,7 @@ async fn shutdown_signal() {
 
 /// Runs the server until SIGTERM or SIGINT.
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let config = args.server_config()?;
+    let mut config = args.server_config()?;
     config.validate()?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {
@@ -177,6 +181,13 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         let addr = listener.local_addr()?;
         // A plain line on stdout, so scripts that start the server on port 0 learn its address.
         println!("newsfacts listening on {addr}");
+        if let Some(http) = args.http_listen {
+            let listener = tokio::net::TcpListener::bind(http)
+                .await
+                .with_context(|| format!("cannot listen on {http} (--http-listen)"))?;
+            println!("newsfacts inspector on http://{}/", listener.local_addr()?);
+            config.inspector = Some(crate::server::inspector::HttpListener::new(listener));
+        }
         tracing::info!(%addr, store = %crate::store::redact_url(&args.database_url), "newsfacts started");
         serve(store, listener, config, shutdown_signal()).await?;
         Ok(ExitCode::SUCCESS)

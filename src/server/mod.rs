@@ -7,6 +7,7 @@ pub mod auth;
 mod error;
 mod filters;
 mod ingest;
+pub mod inspector;
 mod paging;
 mod query;
 
@@ -58,6 +59,8 @@ pub struct ServerConfig {
     pub keys: Option<Keys>,
     /// TLS; `None` serves plaintext HTTP/2.
     pub tls: Option<TlsFiles>,
+    /// The inspector web page and gRPC-Web (`--http-listen`); `None` serves neither.
+    pub inspector: Option<inspector::HttpListener>,
 }
 
 /// The PEM contents that configure TLS.
@@ -105,6 +108,7 @@ impl Default for ServerConfig {
             max_concurrent_analyses: 256,
             keys: None,
             tls: None,
+            inspector: None,
         }
     }
 }
@@ -175,6 +179,9 @@ pub enum ServeError {
     /// The transport failed.
     #[error("transport: {0}")]
     Transport(#[from] tonic::transport::Error),
+    /// The inspector could not start.
+    #[error("inspector: {0}")]
+    Inspector(#[from] inspector::InspectorError),
 }
 
 const SERVICE_NAMES: [&str; 3] = [
@@ -259,6 +266,9 @@ pub async fn serve_with_extractor(
     let reflection_v1alpha = reflection().build_v1alpha()?;
 
     let drain_now = CancellationToken::new();
+    if let Some(http) = &config.inspector {
+        inspector::spawn(http, ingest.clone(), query.clone(), drain_now.clone())?;
+    }
     let drain_signal = drain_now.clone();
     let (drain_period, shutdown_timeout) = (config.drain_period, config.shutdown_timeout);
     tokio::spawn(async move {
