@@ -383,11 +383,6 @@ function change(c) {
 
 const codePoints = (text) => Array.from(text);
 
-function sliceSpan(chars, span) {
-  if (!span || span.end <= span.start) return '';
-  return chars.slice(span.start, span.end).join('');
-}
-
 /** Where the speaker's role is written: next to the speaker span (before or after it). */
 function roleSpan(chars, statement) {
   const role = statement.speakerRole;
@@ -498,10 +493,7 @@ function factDetails(f) {
   return rows;
 }
 
-let currentArticle = null;
-
 function renderArticle(article) {
-  currentArticle = article;
   const chars = codePoints(article.text);
   const spans = [];
   const addSpan = (span, role, ref, title) => {
@@ -801,6 +793,32 @@ function renderGraph(nodes, edges) {
   const [width, height] = [900, 640];
   const [cx, cy, radius] = [width / 2 - 80, height / 2, Math.min(width, height) / 2 - 70];
   nodes.sort((a, b) => b.weight - a.weight || a.code.localeCompare(b.code));
+  // Around the circle, neighbours stay close: breadth first from the busiest country of each
+  // connected group, so fewer edges cross the drawing.
+  const links = new Map(nodes.map((n) => [n.code, []]));
+  for (const e of edges) {
+    links.get(e.from).push(e.to);
+    links.get(e.to).push(e.from);
+  }
+  const weight = new Map(nodes.map((n) => [n.code, n.weight]));
+  const order = [];
+  const placed = new Set();
+  for (const root of nodes) {
+    if (placed.has(root.code)) continue;
+    const queue = [root.code];
+    placed.add(root.code);
+    while (queue.length) {
+      const code = queue.shift();
+      order.push(code);
+      const next = links.get(code).filter((c) => !placed.has(c)).sort((x, y) => weight.get(y) - weight.get(x) || x.localeCompare(y));
+      for (const c of next) {
+        placed.add(c);
+        queue.push(c);
+      }
+    }
+  }
+  const byCode = new Map(nodes.map((n) => [n.code, n]));
+  nodes = order.map((code) => byCode.get(code));
   const at = new Map(nodes.map((n, i) => {
     const angle = (2 * Math.PI * i) / Math.max(nodes.length, 1) - Math.PI / 2;
     return [n.code, { x: cx + radius * Math.cos(angle), y: cy + radius * Math.sin(angle) }];
