@@ -25,7 +25,7 @@ use prost_types::field_descriptor_proto::{Label, Type};
 use serde_json::{Map, Value, json};
 use std::sync::{Arc, Mutex, OnceLock};
 use tokio::net::TcpListener;
-use tokio_util::sync::CancellationToken;
+use tokio_util::sync::{CancellationToken, DropGuard};
 use tonic::server::NamedService;
 use tonic::service::interceptor::InterceptedService;
 use tower_layer::Layer;
@@ -72,26 +72,30 @@ pub enum InspectorError {
     ListenerTaken,
 }
 
-/// Serves the page and gRPC-Web on `listener` until `shutdown` is cancelled.
+/// Serves the page and gRPC-Web on `listener` until `shutdown` is cancelled or the returned
+/// guard is dropped (the caller holds it for as long as the gRPC server runs, so an early
+/// return stops the inspector too).
 pub fn spawn(
     listener: &HttpListener,
     ingest: GuardedIngest,
     query: GuardedQuery,
-    shutdown: CancellationToken,
-) -> Result<(), InspectorError> {
+    shutdown: &CancellationToken,
+) -> Result<DropGuard, InspectorError> {
     let listener = listener.take().ok_or(InspectorError::ListenerTaken)?;
     let addr = listener.local_addr().ok();
     let app = router(ingest, query);
+    let stop = shutdown.child_token();
+    let guard = stop.clone().drop_guard();
     tracing::info!(addr = ?addr, "serving the inspector (HTTP/1.1 and h2c, gRPC-Web)");
     tokio::spawn(async move {
         let served = axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown.cancelled_owned())
+            .with_graceful_shutdown(stop.cancelled_owned())
             .await;
         if let Err(error) = served {
             tracing::error!(%error, "the inspector stopped");
         }
     });
-    Ok(())
+    Ok(guard)
 }
 
 /// The routes: the page's three files, its schema, and both services over gRPC-Web.

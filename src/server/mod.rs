@@ -266,9 +266,11 @@ pub async fn serve_with_extractor(
     let reflection_v1alpha = reflection().build_v1alpha()?;
 
     let drain_now = CancellationToken::new();
-    if let Some(http) = &config.inspector {
-        inspector::spawn(http, ingest.clone(), query.clone(), drain_now.clone())?;
-    }
+    let _inspector = config
+        .inspector
+        .as_ref()
+        .map(|http| inspector::spawn(http, ingest.clone(), query.clone(), &drain_now))
+        .transpose()?;
     let drain_signal = drain_now.clone();
     let (drain_period, shutdown_timeout) = (config.drain_period, config.shutdown_timeout);
     tokio::spawn(async move {
