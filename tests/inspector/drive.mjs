@@ -5,7 +5,8 @@
 //   node drive.mjs PLAN.json
 //
 // PLAN: { url, chromium, apiKey?, articles: [{ text, publishedDate, screenshot }],
-//         browse: { speaker, countryCode, partnerCountryCode }, relationsScreenshot }
+//         browse: { speaker, countryCode, partnerCountryCode }, openStored: TITLE,
+//         relationsScreenshot, relationsAfter: YYYY-MM-DD }
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
@@ -124,6 +125,25 @@ try {
     report.factsByPair = { status: await page.textContent('#status'), rows: await rows('facts-table') };
   }
 
+  if (plan.openStored) {
+    // Pick a stored article from the list: the page fetches it with GetArticle.
+    await page.click('.tab[data-tab="article"]');
+    await page.focus('#stored-articles');
+    await page.waitForFunction(() => document.querySelectorAll('#stored-articles option').length > 1);
+    const value = await page.evaluate((title) => [...document.querySelectorAll('#stored-articles option')]
+      .find((o) => o.textContent.includes(title)).value, plan.openStored);
+    await page.evaluate(() => { document.getElementById('status').textContent = ''; });
+    await page.selectOption('#stored-articles', value);
+    await page.waitForFunction(() => /^Stored article|[A-Z_]{5,}:/.test(document.getElementById('status').textContent));
+    report.stored = await page.evaluate(() => ({
+      status: document.getElementById('status').textContent,
+      meta: document.getElementById('article-meta').textContent,
+      statements: document.querySelectorAll('#statement-list li').length,
+      facts: document.querySelectorAll('#fact-list li').length,
+      contentMarks: [...document.querySelectorAll('#article-body mark.content')].length,
+    }));
+  }
+
   if (plan.relationsScreenshot !== undefined) {
     await page.click('.tab[data-tab="relations"]');
     await page.evaluate(() => { document.getElementById('status').textContent = ''; });
@@ -139,6 +159,19 @@ try {
       nodes: [...document.querySelectorAll('#relations g.node')].map((g) => g.dataset.code),
     }));
     if (plan.relationsScreenshot) await page.screenshot({ path: plan.relationsScreenshot, fullPage: true });
+    if (plan.relationsAfter) {
+      // The period filter: only facts of articles published from that day on.
+      await page.fill('#relations-form [name="publishedAfter"]', plan.relationsAfter);
+      await page.evaluate(() => { document.getElementById('status').textContent = ''; });
+      await page.click('#relations-form button[type="submit"]');
+      await page.waitForFunction(() => /Drawn|[A-Z_]{5,}:/.test(document.getElementById('status').textContent));
+      report.relationsAfter = await page.evaluate(() => ({
+        summary: document.getElementById('relations-summary').textContent,
+        edges: [...document.querySelectorAll('#relations path.edge')].map((p) => ({
+          kind: p.dataset.kind, from: p.dataset.from, to: p.dataset.to, count: Number(p.dataset.count),
+        })),
+      }));
+    }
   }
 } finally {
   await browser.close();

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 
 import pytest
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from conftest import FIXTURES, ROOT, Server, newsfacts_binary
 
@@ -73,8 +74,6 @@ def reference_input():
 
 
 def analyze(stubs, server, text, published):
-    from google.protobuf.timestamp_pb2 import Timestamp
-
     stamp = Timestamp()
     stamp.FromJsonString(f"{published}T00:00:00Z")
     channel = server.channel()
@@ -190,7 +189,9 @@ def test_browse_and_trade_relations_over_stored_facts(stubs, inspector, tmp_path
         "url": inspector.page_url,
         "articles": [{"text": lima["text"], "publishedDate": lima["publishedAt"][:10], "screenshot": str(DOCS / "inspector.png")}],
         "browse": {"speaker": "Ana Torres", "countryCode": "PE", "partnerCountryCode": "CN"},
+        "openStored": lima["title"],
         "relationsScreenshot": str(DOCS / "inspector-relations.png"),
+        "relationsAfter": "2024-04-01",
     })
     assert report["articles"][0]["status"].startswith("Analyzed: ")
 
@@ -207,6 +208,14 @@ def test_browse_and_trade_relations_over_stored_facts(stubs, inspector, tmp_path
     assert len(fact_rows) == len(pe_cn)
     assert all("PE" in r[2] and "CN" in r[2] for r in fact_rows)
 
+    stored = report["stored"]
+    stored_article = [a for a in list_all(stubs, inspector, "ListArticles", "ListArticlesRequest", "articles") if a.title == lima["title"]]
+    assert len(stored_article) == 1
+    stored_statements = list_all(stubs, inspector, "ListStatements", "ListStatementsRequest", "statements", article_id=stored_article[0].article_id)
+    assert stored["status"] == f"Stored article {stored_article[0].name}."
+    assert lima["title"] in stored["meta"] and stored_article[0].name in stored["meta"]
+    assert stored["statements"] == len(stored_statements) > 0
+
     relations = report["relations"]
     exports = {}
     for fact in facts:
@@ -219,6 +228,15 @@ def test_browse_and_trade_relations_over_stored_facts(stubs, inspector, tmp_path
     assert drawn[("PE", "CN")]["width"] > min(e["width"] for e in relations["edges"]), "an edge asserted more often is wider"
     assert {c for e in relations["edges"] for c in (e["from"], e["to"])} == set(relations["nodes"])
     assert relations["summary"].startswith(f"{len(facts)} trade facts · ")
+
+    after = Timestamp()
+    after.FromJsonString("2024-04-01T00:00:00Z")
+    later = list_all(stubs, inspector, "ListTradeFacts", "ListTradeFactsRequest", "trade_facts", published_after=after)
+    assert 0 < len(later) < len(facts)
+    assert report["relationsAfter"]["summary"].startswith(f"{len(later)} trade facts · ")
+    later_edges = {(e["kind"], e["from"], e["to"]) for e in report["relationsAfter"]["edges"]}
+    assert later_edges and later_edges < {(e["kind"], e["from"], e["to"]) for e in relations["edges"]}
+    assert ("TRADE_FACT_KIND_EXPORT", "PE", "CN") not in later_edges, "Peru's copper story is from March"
 
 
 def test_page_asks_for_an_api_key_when_the_server_needs_one(stubs, tmp_path):
