@@ -13,6 +13,8 @@ COPY proto/ proto/
 COPY migrations/ migrations/
 COPY benches/ benches/
 COPY src/ src/
+# The inspector page is compiled into the binary (include_str!).
+COPY inspector/ inspector/
 # BuildKit cache mounts keep the crates.io registry and the target directory between builds,
 # so a rebuild after a source change recompiles newsfacts only, not its ~300 dependencies.
 # The target directory is a cache, not part of the image: copy the binary out of it.

@@ -115,6 +115,10 @@ pub struct ServeArgs {
     /// PEM CA certificate: clients must present a certificate it signed (mutual TLS).
     #[arg(long, env = "NEWSFACTS_TLS_CLIENT_CA", requires = "tls_cert")]
     pub tls_client_ca: Option<PathBuf>,
+    /// Address of the inspector web page, which calls the API through gRPC-Web on the same
+    /// port (plain HTTP; API keys apply as on `--listen`). Off when unset.
+    #[arg(long, env = "NEWSFACTS_HTTP_LISTEN")]
+    pub http_listen: Option<SocketAddr>,
 }
 
 fn read_pem(flag: &str, path: &PathBuf) -> anyhow::Result<Vec<u8>> {
@@ -153,6 +157,8 @@ impl ServeArgs {
         Ok(ServerConfig {
             keys,
             tls: self.tls()?,
+            // Bound in `run`, where the listener is.
+            inspector: None,
             max_message_bytes: self.max_message_bytes,
             max_response_bytes: self.max_response_bytes,
             drain_period: seconds("drain-seconds", self.drain_seconds)?,
@@ -231,7 +237,7 @@ pub fn run(
         let _entered = runtime.enter();
         crate::telemetry::init_server(style, log_filter, args.otlp_endpoint.as_deref())?
     };
-    let config = args.server_config()?;
+    let mut config = args.server_config()?;
     config.validate()?;
     runtime.block_on(async {
         let store = crate::store::open(&args.database_url)
@@ -254,6 +260,13 @@ pub fn run(
         println!("newsfacts listening on {addr}");
         if let Some(metrics) = &metrics {
             println!("newsfacts metrics on http://{}/metrics", metrics.local_addr()?);
+        }
+        if let Some(http) = args.http_listen {
+            let listener = tokio::net::TcpListener::bind(http)
+                .await
+                .with_context(|| format!("cannot listen on {http} (--http-listen)"))?;
+            println!("newsfacts inspector on http://{}/", listener.local_addr()?);
+            config.inspector = Some(crate::server::inspector::HttpListener::new(listener));
         }
         tracing::info!(%addr, store = %crate::store::redact_url(&args.database_url), "newsfacts started");
         let listeners = Listeners { grpc: listener, metrics };

@@ -8,6 +8,7 @@ pub mod auth;
 mod error;
 mod filters;
 mod ingest;
+pub mod inspector;
 pub mod metrics;
 mod paging;
 mod query;
@@ -71,6 +72,8 @@ pub struct ServerConfig {
     pub keys: Option<Keys>,
     /// TLS; `None` serves plaintext HTTP/2.
     pub tls: Option<TlsFiles>,
+    /// The inspector web page and gRPC-Web (`--http-listen`); `None` serves neither.
+    pub inspector: Option<inspector::HttpListener>,
 }
 
 /// The PEM contents that configure TLS.
@@ -120,6 +123,7 @@ impl Default for ServerConfig {
             max_concurrent_analyses: 256,
             keys: None,
             tls: None,
+            inspector: None,
         }
     }
 }
@@ -212,6 +216,9 @@ pub enum ServeError {
     /// The metrics recorder could not be installed.
     #[error(transparent)]
     Metrics(#[from] metrics::MetricsError),
+    /// The inspector could not start.
+    #[error("inspector: {0}")]
+    Inspector(#[from] inspector::InspectorError),
 }
 
 /// The sockets the server serves on.
@@ -332,6 +339,11 @@ pub async fn serve_listeners(
     // Cancelled when this function returns, however it returns: the metrics endpoint stops.
     let server_stopped = CancellationToken::new();
     let _stop_metrics = server_stopped.clone().drop_guard();
+    let _inspector = config
+        .inspector
+        .as_ref()
+        .map(|http| inspector::spawn(http, ingest.clone(), query.clone(), &drain_now))
+        .transpose()?;
     let drain_signal = drain_now.clone();
     let (drain_period, shutdown_timeout) = (config.drain_period, config.shutdown_timeout);
     tokio::spawn(async move {
