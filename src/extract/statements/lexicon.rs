@@ -161,6 +161,15 @@ pub static PLURAL_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     )
 });
 
+/// Words naming a time that a cue may take as an adjunct ("said Tuesday", "this month").
+pub static TIME_NOUNS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(
+        "monday tuesday wednesday thursday friday saturday sunday yesterday today tonight \
+         week weekend month year morning afternoon evening night spring summer fall autumn \
+         winter quarter season",
+    )
+});
+
 /// Possessive determiners ("in his statement").
 pub static POSSESSIVE_DETERMINERS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| set("his her their its our my your"));

@@ -281,6 +281,53 @@ impl Extractor<'_, '_> {
         cues
     }
 
+    /// The number of tokens of a time adjunct at `at` that a clause follows: "Tuesday",
+    /// "this month", "last week", "on Monday", "earlier this year"; 0 when none.
+    fn time_adjunct_len(&self, at: usize, end: usize) -> usize {
+        let mut p = at;
+        if matches!(self.lower(p), "on" | "earlier" | "late" | "early") {
+            p += 1;
+        }
+        if matches!(self.lower(p), "this" | "last" | "next")
+            && lexicon::TIME_NOUNS.contains(self.lower(p + 1))
+        {
+            p += 2;
+        } else if lexicon::TIME_NOUNS.contains(self.lower(p))
+            && self.toks.get(p).is_some_and(|t| {
+                t.text.starts_with(|c: char| c.is_uppercase())
+                    || matches!(t.lower.as_str(), "yesterday" | "today" | "tonight")
+            })
+        {
+            p += 1;
+        } else {
+            return 0;
+        }
+        // "Tuesday night", "this week's".
+        if matches!(self.lower(p), "morning" | "afternoon" | "evening" | "night") {
+            p += 1;
+        }
+        // A clause: a subject pronoun and its verb ("he wants"), or a finite verb soon after,
+        // before any punctuation or subordinate clause ("the plan would fail").
+        let pronoun_subject = matches!(self.lower(p), "he" | "she" | "they" | "we" | "i" | "it")
+            && self
+                .toks
+                .get(p + 1)
+                .is_some_and(|n| n.is_word() && n.text.starts_with(|c: char| c.is_lowercase()));
+        let finite_soon = (p..(p + 6).min(end))
+            .take_while(|&k| {
+                !self.toks[k].is_punct() && !lexicon::SUBORDINATORS.contains(self.lower(k))
+            })
+            .any(|k| {
+                let w = self.lower(k);
+                BE.contains(w) || lexicon::AUXILIARIES.contains(w)
+            });
+        if p + 1 < end && (pronoun_subject || finite_soon) {
+            p - at
+        } else {
+            0
+        }
+    }
+
     /// Whether a sentence is written in title case, as headlines are: at least four words,
     /// and nearly every word of more than three letters capitalized.
     fn is_headline(&self, range: Range<usize>) -> bool {
@@ -1390,6 +1437,7 @@ impl Extractor<'_, '_> {
             if lexicon::SUBORDINATORS.contains(lower) {
                 return false;
             }
+
             let finite = BE.contains(lower)
                 || lexicon::AUXILIARIES.contains(lower)
                 || lower.ends_with("n't")
@@ -1409,7 +1457,7 @@ impl Extractor<'_, '_> {
     /// "said with a laugh", "said to applause"; but "agreed to forgo" has its complement).
     fn no_content_after(&self, from: usize, end: usize, form: Option<VerbForm>) -> bool {
         let saying = form.is_none_or(|f| f.class == VerbClass::Say);
-        self.adjuncts_only(from, end)
+        (self.adjuncts_only(from, end) && self.time_adjunct_len(from, end) == 0)
             || saying
                 && self.toks.get(from).is_some_and(|t| {
                     lexicon::CLAUSE_LESS_PREPOSITIONS.contains(t.lower.as_str())
@@ -1512,6 +1560,8 @@ impl Extractor<'_, '_> {
             }
         }
         let mut p = from;
+        // "said Tuesday he ...", "announced this month it would ...": the time is the cue's.
+        p += self.time_adjunct_len(p, end);
         if form.is_some_and(is_tell) {
             // "told reporters", "told a news conference".
             let mut q = p;

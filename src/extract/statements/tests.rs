@@ -861,3 +861,24 @@ fn a_participle_after_a_quote_closing_on_its_comma_ends_the_content() {
     assert_eq!(got[1].cue, "adding");
     assert_eq!(got[1].content, "she had no words");
 }
+
+#[test]
+fn a_time_after_the_cue_belongs_to_the_cue_when_a_clause_follows() {
+    for text in [
+        "Asked about it, Okafor said Tuesday he wants to cut the levy.",
+        "The ministry announced this month it would cut the levy.",
+        "Okafor said on Monday the levy would be cut.",
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert!(
+            got[0].content.ends_with("cut the levy") || got[0].content.ends_with("be cut"),
+            "{text}: {}",
+            got[0].content
+        );
+        assert!(!got[0].content.starts_with("Asked"), "{text}");
+    }
+    // With no clause after it, the time leaves the quote before as the content.
+    let got = run("\"We will win,\" Okafor said on Friday.");
+    assert_eq!(got[0].content, "We will win,");
+}
