@@ -49,10 +49,6 @@ pub struct ServeArgs {
     /// Most unacknowledged articles in flight on one ingest stream.
     #[arg(long, env = "NEWSFACTS_STREAM_WINDOW", default_value_t = 256)]
     pub stream_window: usize,
-    /// Articles extracted at once, by ingest streams and AnalyzeArticle together; more wait
-    /// their turn in arrival order (default: the number of cores).
-    #[arg(long, env = "NEWSFACTS_EXTRACTION_THREADS")]
-    pub extraction_threads: Option<usize>,
     /// Most concurrent calls on one connection.
     #[arg(
         long,
@@ -189,9 +185,6 @@ impl ServeArgs {
                 commit_queue: self.commit_queue,
                 committers: self.committers.unwrap_or(if postgres { 4 } else { 1 }),
                 stream_window: self.stream_window,
-                extraction_threads: self
-                    .extraction_threads
-                    .unwrap_or_else(crate::pipeline::default_extraction_threads),
             },
         })
     }

@@ -35,16 +35,6 @@ pub struct PipelineConfig {
     pub committers: usize,
     /// Most unacknowledged articles one ingest stream may have in flight.
     pub stream_window: usize,
-    /// Articles extracted at once (ingest and AnalyzeArticle together); more wait in arrival
-    /// order. Extraction is CPU-bound: more threads than cores only time-slice the same work
-    /// and stretch every call's latency.
-    pub extraction_threads: usize,
-}
-
-/// The number of cores this process may use, the default of
-/// [`PipelineConfig::extraction_threads`].
-pub fn default_extraction_threads() -> usize {
-    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
 }
 
 impl Default for PipelineConfig {
@@ -55,7 +45,6 @@ impl Default for PipelineConfig {
             commit_queue: 1024,
             committers: 1,
             stream_window: 256,
-            extraction_threads: default_extraction_threads(),
         }
     }
 }
@@ -141,9 +130,6 @@ pub struct Pipeline {
     config: PipelineConfig,
     shutdown: CancellationToken,
     extractor: Extractor,
-    /// One permit per extraction running; tokio's semaphore is fair, so waiting articles
-    /// start in arrival order.
-    extractions: Arc<tokio::sync::Semaphore>,
 }
 
 impl Pipeline {
@@ -174,9 +160,6 @@ impl Pipeline {
             store,
             commits,
             facts,
-            extractions: Arc::new(tokio::sync::Semaphore::new(
-                config.extraction_threads.max(1),
-            )),
             config,
             shutdown,
             extractor,
@@ -206,7 +189,7 @@ impl Pipeline {
     /// Extracts one article on the blocking pool, so a long article never stalls the async
     /// threads. A panic inside extraction fails that article alone.
     pub async fn analyze(&self, input: ArticleInput) -> Result<Article, ExtractionFailed> {
-        self.analyze_holding(input, ()).await
+        analyze_off_thread(self.extractor.clone(), input, ()).await
     }
 
     /// [`Pipeline::analyze`] holding `slot` until the extraction itself ends, even when the
@@ -217,12 +200,7 @@ impl Pipeline {
         input: ArticleInput,
         slot: S,
     ) -> Result<Article, ExtractionFailed> {
-        // Waiting here costs nothing: a call cancelled while it waits never runs.
-        let Ok(turn) = self.extractions.clone().acquire_owned().await else {
-            // The semaphore is never closed; were it, no extraction could run.
-            return Err(ExtractionFailed);
-        };
-        analyze_off_thread(self.extractor.clone(), input, (slot, turn)).await
+        analyze_off_thread(self.extractor.clone(), input, slot).await
     }
 
     /// The work on one article before its commit: validation, a look-up of a stored
