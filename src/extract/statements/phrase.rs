@@ -64,6 +64,16 @@ pub fn left_np(toks: &[Tok<'_>], floor: usize, end: usize) -> Option<Range<usize
             last_was_det = true;
             continue;
         }
+        if t.is_word()
+            && matches!(lower, "with" | "to")
+            && start >= floor + 2
+            && matches!(toks[start - 2].lower.as_str(), "familiar" | "close")
+        {
+            // "officials familiar with the matter", "a source close to the talks".
+            start -= 2;
+            last_was_det = false;
+            continue;
+        }
         if t.is_word() && lower == "to" {
             // "an aide to Ruiz", "the ambassador to Chile".
             let before = start.checked_sub(2).filter(|&b| b >= floor);

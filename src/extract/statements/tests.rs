@@ -882,3 +882,18 @@ fn a_time_after_the_cue_belongs_to_the_cue_when_a_clause_follows() {
     let got = run("\"We will win,\" Okafor said on Friday.");
     assert_eq!(got[0].content, "We will win,");
 }
+
+#[test]
+fn sources_familiar_with_or_close_to_a_matter_are_speakers() {
+    let text = "The bloc is weighing duties on steel imports, two officials familiar with \
+                the matter said on Friday. A source close to the talks said a deal was near.";
+    let got = run(text);
+    check_spans(text, &got);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(name(&got[0]), "two officials familiar with the matter");
+    assert_eq!(
+        got[0].content,
+        "The bloc is weighing duties on steel imports"
+    );
+    assert_eq!(name(&got[1]), "A source close to the talks");
+}
