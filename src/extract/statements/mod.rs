@@ -1562,6 +1562,17 @@ impl Extractor<'_, '_> {
         let mut p = from;
         // "said Tuesday he ...", "announced this month it would ...": the time is the cue's.
         p += self.time_adjunct_len(p, end);
+        // "asked Trump whether ...", "asked the minister about ...": the one asked is not
+        // part of the question.
+        if form.is_some_and(is_ask) && !QUESTION_OPENERS.contains(self.lower(p)) {
+            let limit = (p + 6).min(end);
+            if let Some(q) = (p + 1..limit)
+                .take_while(|&k| self.toks[k].is_word() && !self.quotes.quoted(k))
+                .find(|&k| QUESTION_OPENERS.contains(self.lower(k)))
+            {
+                p = q;
+            }
+        }
         if form.is_some_and(is_tell) {
             // "told reporters", "told a news conference".
             let mut q = p;
@@ -1628,7 +1639,9 @@ impl Extractor<'_, '_> {
             || (first.lower.len() > 4
                 && first.lower.ends_with("ly")
                 && first.text.starts_with(|c: char| c.is_lowercase()));
+        let question = form.is_some_and(is_ask) && QUESTION_OPENERS.contains(first.lower.as_str());
         if phrase_start
+            && !question
             && form.is_none_or(|f| f.class != VerbClass::Name)
             && !self.clause_after_adjunct(from, end)
         {
@@ -1656,13 +1669,8 @@ impl Extractor<'_, '_> {
                             | "off"
                     )
             }
-            Some(VerbClass::Say) => {
-                !first.is_number()
-                    && !matches!(first.text, "%" | "$")
-                    && !((ADJUNCT_STARTS.contains(first.lower.as_str())
-                        || lexicon::CLAUSE_LESS_PREPOSITIONS.contains(first.lower.as_str()))
-                        && !self.clause_after_adjunct(from, end))
-            }
+            // A phrase with no clause was refused above.
+            Some(VerbClass::Say) => !first.is_number() && !matches!(first.text, "%" | "$"),
             Some(VerbClass::Name) => self.naming_end(from, end).is_some(),
             _ => true,
         }
@@ -2176,6 +2184,32 @@ impl Speaker {
 }
 
 /// Whether the verb names its listener before the content ("told reporters that ...").
+/// Words that open the question after "asked": "asked X whether ...", "asked X about ...".
+const QUESTION_OPENERS: phf_like::Words = phf_like::Words(&[
+    "whether", "if", "about", "what", "why", "how", "when", "where", "who", "which", "to",
+]);
+
+/// A tiny fixed word list (a handful of entries: a linear scan beats hashing).
+mod phf_like {
+    /// Words compared exactly.
+    pub struct Words(pub &'static [&'static str]);
+
+    impl Words {
+        /// Whether `word` is one of the words.
+        pub fn contains(&self, word: &str) -> bool {
+            self.0.contains(&word)
+        }
+    }
+}
+
+/// Whether a cue is a form of "ask".
+fn is_ask(form: VerbForm) -> bool {
+    matches!(
+        form.words.first().copied(),
+        Some("ask" | "asks" | "asked" | "asking")
+    )
+}
+
 fn is_tell(form: VerbForm) -> bool {
     matches!(
         form.words.first().copied(),

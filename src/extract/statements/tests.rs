@@ -897,3 +897,22 @@ fn sources_familiar_with_or_close_to_a_matter_are_speakers() {
     );
     assert_eq!(name(&got[1]), "A source close to the talks");
 }
+
+#[test]
+fn the_one_asked_is_not_part_of_the_question() {
+    for (text, content) in [
+        (
+            "The host asked Okafor whether the levy would stay.",
+            "whether the levy would stay",
+        ),
+        (
+            "Reporters asked the minister about the new quotas.",
+            "about the new quotas",
+        ),
+        ("The senator asked Okafor to resign.", "to resign"),
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(got[0].content, content, "{text}");
+    }
+}
