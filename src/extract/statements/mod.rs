@@ -1564,11 +1564,11 @@ impl Extractor<'_, '_> {
         p += self.time_adjunct_len(p, end);
         // "asked Trump whether ...", "asked the minister about ...": the one asked is not
         // part of the question.
-        if form.is_some_and(is_ask) && !QUESTION_OPENERS.contains(self.lower(p)) {
+        if form.is_some_and(is_ask) && !opens_question(self.lower(p)) {
             let limit = (p + 6).min(end);
             if let Some(q) = (p + 1..limit)
                 .take_while(|&k| self.toks[k].is_word() && !self.quotes.quoted(k))
-                .find(|&k| QUESTION_OPENERS.contains(self.lower(k)))
+                .find(|&k| opens_question(self.lower(k)))
             {
                 p = q;
             }
@@ -1639,7 +1639,7 @@ impl Extractor<'_, '_> {
             || (first.lower.len() > 4
                 && first.lower.ends_with("ly")
                 && first.text.starts_with(|c: char| c.is_lowercase()));
-        let question = form.is_some_and(is_ask) && QUESTION_OPENERS.contains(first.lower.as_str());
+        let question = form.is_some_and(is_ask) && opens_question(first.lower.as_str());
         if phrase_start
             && !question
             && form.is_none_or(|f| f.class != VerbClass::Name)
@@ -2185,21 +2185,13 @@ impl Speaker {
 
 /// Whether the verb names its listener before the content ("told reporters that ...").
 /// Words that open the question after "asked": "asked X whether ...", "asked X about ...".
-const QUESTION_OPENERS: phf_like::Words = phf_like::Words(&[
+const QUESTION_OPENERS: [&str; 11] = [
     "whether", "if", "about", "what", "why", "how", "when", "where", "who", "which", "to",
-]);
+];
 
-/// A tiny fixed word list (a handful of entries: a linear scan beats hashing).
-mod phf_like {
-    /// Words compared exactly.
-    pub struct Words(pub &'static [&'static str]);
-
-    impl Words {
-        /// Whether `word` is one of the words.
-        pub fn contains(&self, word: &str) -> bool {
-            self.0.contains(&word)
-        }
-    }
+/// Whether `word` opens the question after "asked".
+fn opens_question(word: &str) -> bool {
+    QUESTION_OPENERS.contains(&word)
 }
 
 /// Whether a cue is a form of "ask".
