@@ -130,6 +130,11 @@ pub struct Pipeline {
     config: PipelineConfig,
     shutdown: CancellationToken,
     extractor: Extractor,
+    /// Turns to extract an ingested article: twice the cores. A stream keeps up to its window
+    /// of articles in preparation at once, and every extraction waiting on the blocking pool
+    /// would get a thread of its own (with its own allocator heap): unbounded, a full-corpus
+    /// ingest grew the pool past a hundred threads and the server past 450 MiB.
+    ingest_extractions: Arc<tokio::sync::Semaphore>,
 }
 
 impl Pipeline {
@@ -156,10 +161,12 @@ impl Pipeline {
             facts.follow(feed, shutdown.clone());
         }
         let commits = CommitQueue::start(store.clone(), facts.clone(), &config);
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
         Self {
             store,
             commits,
             facts,
+            ingest_extractions: Arc::new(tokio::sync::Semaphore::new(2 * cores)),
             config,
             shutdown,
             extractor,
@@ -219,7 +226,9 @@ impl Pipeline {
         if let Some(article_id) = self.store.find_article_id(&key).await? {
             return Ok(Prepared::Answered(duplicate(key, article_id)));
         }
-        match self.analyze(input).await {
+        // The semaphore is never closed, so the turn always comes.
+        let turn = self.ingest_extractions.clone().acquire_owned().await.ok();
+        match self.analyze_holding(input, turn).await {
             Ok(article) => Ok(Prepared::ToCommit {
                 key,
                 article: Box::new(article),
