@@ -16,8 +16,7 @@ use newsfacts::api::v1::{
     query_service_client::QueryServiceClient,
 };
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -65,23 +64,9 @@ struct ServerProcess {
 
 impl ServerProcess {
     fn start(database_url: &str) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_newsfacts"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--drain-seconds", "0"])
-            .args(["--database-url", database_url])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start newsfacts serve");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read the listening line");
-        let addr = line
-            .trim()
-            .strip_prefix("newsfacts listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
+        let (child, addr) = common::spawn_server(|command| {
+            command.args(["--database-url", database_url]);
+        });
         Self {
             child,
             url: format!("http://{addr}"),

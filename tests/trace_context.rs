@@ -29,28 +29,17 @@ struct ServerProcess {
 
 impl ServerProcess {
     fn start(dir: &tempfile::TempDir, extra: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_newsfacts"))
-            .args(["--log-format", "json", "--log", "newsfacts=debug"])
-            .args(["serve", "--listen", "127.0.0.1:0", "--drain-seconds", "0"])
-            .args(["--database-url", &common::sqlite_url(dir)])
-            .args(extra)
-            // Whatever the environment says, export only where the test says.
-            .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
-            .env_remove("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
-            .env_remove("OTEL_SERVICE_NAME")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start newsfacts serve");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("read the listening line");
-        let addr = line
-            .trim()
-            .strip_prefix("newsfacts listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
+        let (mut child, addr) = common::spawn_server(|command| {
+            command
+                .args(["--log-format", "json", "--log", "newsfacts=debug"])
+                .args(["--database-url", &common::sqlite_url(dir)])
+                .args(extra)
+                // Whatever the environment says, export only where the test says.
+                .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
+                .env_remove("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+                .env_remove("OTEL_SERVICE_NAME")
+                .stderr(Stdio::piped());
+        });
         let stderr = child.stderr.take().expect("stderr");
         let (send, logs) = std::sync::mpsc::channel();
         std::thread::spawn(move || {

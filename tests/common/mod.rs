@@ -15,6 +15,33 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tonic::transport::Channel;
 
+/// Starts the real `newsfacts serve` binary on 127.0.0.1 with a port the OS picks and no drain
+/// period; `customize` adds arguments (after `serve`), environment and the stderr setting.
+/// Returns the child and the address from its first stdout line, `newsfacts listening on ADDR`.
+pub fn spawn_server(
+    customize: impl FnOnce(&mut std::process::Command),
+) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_newsfacts"));
+    command
+        .args(["serve", "--listen", "127.0.0.1:0", "--drain-seconds", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    customize(&mut command);
+    let mut child = command.spawn().expect("start newsfacts serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("read the listening line");
+    let addr = line
+        .trim()
+        .strip_prefix("newsfacts listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line of newsfacts serve: {line:?}"))
+        .to_owned();
+    (child, addr)
+}
+
 /// The real server, in-process, on 127.0.0.1 with a port the OS picked.
 pub struct TestServer {
     /// Where it listens.
