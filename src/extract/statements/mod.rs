@@ -328,6 +328,23 @@ impl Extractor<'_, '_> {
         }
     }
 
+    /// Whether `range` holds a finite verb outside quotes: a form of "be", an auxiliary, a
+    /// past form, or a cue.
+    fn has_finite_verb(&self, range: Range<usize>) -> bool {
+        range.into_iter().any(|k| {
+            let t = &self.toks[k];
+            let w = t.lower.as_str();
+            !self.quotes.quoted(k)
+                && t.is_word()
+                && (BE.contains(w)
+                    || lexicon::AUXILIARIES.contains(w)
+                    || t.is_speech_verb()
+                    || (w.len() > 4
+                        && w.ends_with("ed")
+                        && t.text.starts_with(|c: char| c.is_lowercase())))
+        })
+    }
+
     /// Whether a sentence is written in title case, as headlines are: at least four words,
     /// and nearly every word of more than three letters capitalized.
     fn is_headline(&self, range: Range<usize>) -> bool {
@@ -494,12 +511,20 @@ impl Extractor<'_, '_> {
         let appositive = if self.is(np.end, ",") {
             phrase::appositive_after(self.toks, np.end, sent_end)
                 // Opening the sentence, an appositive is closed by a comma; what runs to the
-                // end is the content ("According to Smith, the president will ...").
-                .filter(|a| !at_start || self.is(a.end, ","))
+                // end is the content ("According to Smith, the president will ..."). Nor does
+                // an appositive hold a finite verb.
+                .filter(|a| (!at_start || self.is(a.end, ",")) && !self.has_finite_verb(a.clone()))
         } else {
             None
         };
-        let after_np = appositive.as_ref().map_or(np.end, |a| a.end);
+        let mut after_np = appositive.as_ref().map_or(np.end, |a| a.end);
+        // "according to members who spoke with reporters, ...": the relative clause belongs
+        // to the source.
+        if matches!(self.lower(after_np), "who" | "whom" | "whose")
+            && let Some(comma) = (after_np..sent_end.min(after_np + 16)).find(|&k| self.is(k, ","))
+        {
+            after_np = comma;
+        }
         let content = if at_start {
             let from = if self.is(after_np, ",") {
                 after_np + 1
@@ -515,6 +540,17 @@ impl Extractor<'_, '_> {
                 after_np
             };
             let after = after_from..sent_end;
+            // "Since last November, according to X, forces have killed ...": a phrase before
+            // and the clause after are one content around the cue.
+            if self.word_count(&after) >= 3
+                && !self.has_finite_verb(before.clone())
+                && self.has_finite_verb(after.clone())
+                && self.word_count(&before) >= 2
+            {
+                let who = Who::Phrase(Phrase { np, appositive });
+                self.push_around(cue.tokens.clone(), who, before, after);
+                return;
+            }
             if self.word_count(&before) >= 3 || self.word_count(&after) < 3 {
                 before
             } else {

@@ -916,3 +916,24 @@ fn the_one_asked_is_not_part_of_the_question() {
         assert_eq!(got[0].content, content, "{text}");
     }
 }
+
+#[test]
+fn according_to_inside_a_sentence_takes_the_phrase_before_and_the_clause_after() {
+    let text = "Since last November, according to a rights group, security forces have \
+                detained 400 protesters.";
+    let got = run(text);
+    check_spans(text, &got);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        got[0].content,
+        "Since last November security forces have detained 400 protesters"
+    );
+    assert_eq!(kind(&got[0]), StatementKind::Indirect);
+    let text = "Missing from the talks, according to members who spoke to reporters, was \
+                any word on tariffs.";
+    let got = run(text);
+    assert_eq!(
+        got[0].content,
+        "Missing from the talks was any word on tariffs"
+    );
+}
