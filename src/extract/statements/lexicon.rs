@@ -170,6 +170,15 @@ pub static TIME_NOUNS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     )
 });
 
+/// Third-person forms of cue verbs that are never plural nouns.
+pub static NEVER_NOUNS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(
+        "says tells adds asks insists argues explains contends acknowledges admits concedes \
+         believes thinks predicts writes declares announces suggests agrees recalls \
+         complains urges denies",
+    )
+});
+
 /// Possessive determiners ("in his statement").
 pub static POSSESSIVE_DETERMINERS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| set("his her their its our my your"));

@@ -774,15 +774,25 @@ impl Extractor<'_, '_> {
                 return;
             }
             // "tweets targeting ...", "reports were ...": a plural noun.
-            let third = !past && !f.participle && !f.base;
+            // "says", "tells", "argues": third-person forms that are never plural nouns.
+            let third = !past
+                && !f.participle
+                && !f.base
+                && !lexicon::NEVER_NOUNS.contains(self.lower(start));
             let next = self.lower(cue.tokens.end);
+            let preposition_ing = matches!(
+                next,
+                "during" | "including" | "regarding" | "concerning" | "following" | "according"
+            );
             if third && self.plural_noun_reading(start) {
                 return;
             }
             if third
                 && (BE.contains(next)
                     || matches!(next, "have" | "had" | "show" | "showed")
-                    || (next.len() > 4 && (next.ends_with("ed") || next.ends_with("ing"))))
+                    || (next.len() > 4
+                        && (next.ends_with("ed") || next.ends_with("ing"))
+                        && !preposition_ing))
             {
                 return;
             }
@@ -965,7 +975,19 @@ impl Extractor<'_, '_> {
                 None
             };
             let after = appositive.as_ref().map_or(np.end, |a| a.end);
-            if !self.no_content_after(after, sent_end, form) {
+            // What follows the speaker may also modify it: "says a source involved in the
+            // talks", as long as it holds no clause of its own.
+            let modifier = form.is_some_and(|f| f.class == VerbClass::Say)
+                && self.toks.get(after).is_some_and(|t| {
+                    let w = t.lower.as_str();
+                    t.text.starts_with(|c: char| c.is_lowercase())
+                        && (w.ends_with("ed")
+                            || w.ends_with("ing")
+                            || w == "familiar"
+                            || w == "close")
+                })
+                && !self.has_finite_verb(after + 1..sent_end);
+            if !modifier && !self.no_content_after(after, sent_end, form) {
                 return;
             }
             let Some(b) = prev else {

@@ -937,3 +937,24 @@ fn according_to_inside_a_sentence_takes_the_phrase_before_and_the_clause_after()
         "Missing from the talks was any word on tariffs"
     );
 }
+
+#[test]
+fn says_is_never_a_plural_noun() {
+    let text = "Running the port is hard work, the harbor master says.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(name(&got[0]), "the harbor master");
+    let text = "\"I leave that to others,\" he says during a visit to the port.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "I leave that to others,");
+}
+
+#[test]
+fn a_participle_may_modify_a_speaker_after_the_cue() {
+    let text = "\"It is a way to take part,\" says a source involved in the talks.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "It is a way to take part,");
+    assert!(name(&got[0]).starts_with("a source"), "{}", name(&got[0]));
+}
