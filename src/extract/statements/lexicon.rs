@@ -155,7 +155,8 @@ pub static MOSTLY_NOUNS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 /// Heads of plural subjects that do not end in -s ("police say", "61 percent say").
 pub static PLURAL_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     set(
-        "police people staff public media military clergy personnel crew folks majority \
+        "police people women men children staff public media military clergy personnel crew \
+         folks majority \
          minority percent % half third thirds quarter two-thirds three-quarters most many \
          few several some others both all",
     )

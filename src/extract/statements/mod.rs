@@ -1011,6 +1011,20 @@ impl Extractor<'_, '_> {
         if lexicon::PLURAL_HEADS.contains(last_word) {
             return true;
         }
+        // "Those surveyed", "many of the delegates": a plural determiner opens the phrase.
+        let start = end.saturating_sub(5).max(floor);
+        if (start..end)
+            .rev()
+            .take_while(|&k| self.toks[k].is_word())
+            .any(|k| {
+                matches!(
+                    self.lower(k),
+                    "those" | "these" | "many" | "several" | "both" | "few"
+                )
+            })
+        {
+            return true;
+        }
         // "Proponents of the new bill": the head comes before the preposition.
         let limit = end.saturating_sub(8).max(floor);
         let mut p = last;
