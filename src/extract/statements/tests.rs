@@ -830,6 +830,11 @@ fn plural_subjects_take_a_base_form_cue() {
             "About 61 percent say the economy is improving.",
             "61 percent",
         ),
+        ("The women say the market closed early.", "The women"),
+        (
+            "Those surveyed say the market closed early.",
+            "Those surveyed",
+        ),
     ] {
         let got = run(text);
         assert_eq!(got.len(), 1, "{text}: {got:?}");
