@@ -345,6 +345,36 @@ impl Extractor<'_, '_> {
         })
     }
 
+    /// The number of tokens of a time adjunct ending before token `end` ("on Tuesday", "on
+    /// Tuesday night", "last week", "earlier this month"), 0 when none; never the whole
+    /// phrase from `floor`, so a subject remains before it.
+    fn time_before(&self, floor: usize, end: usize) -> usize {
+        let mut p = end;
+        let word = |k: usize| self.lower(k);
+        if p > floor && matches!(word(p - 1), "morning" | "afternoon" | "evening" | "night") {
+            p -= 1;
+        }
+        let Some(last) = p.checked_sub(1).filter(|&l| l > floor) else {
+            return 0;
+        };
+        if !lexicon::TIME_NOUNS.contains(word(last)) {
+            return 0;
+        }
+        let weekday = self.toks[last].text.starts_with(|c: char| c.is_uppercase());
+        let mut q = last;
+        if q > floor && matches!(word(q - 1), "this" | "last" | "next") {
+            q -= 1;
+            if q > floor && matches!(word(q - 1), "earlier" | "later") {
+                q -= 1;
+            }
+        } else if q > floor && word(q - 1) == "on" && weekday {
+            q -= 1;
+        } else if !(weekday || matches!(word(last), "yesterday" | "today")) {
+            return 0;
+        }
+        if q > floor { end - q } else { 0 }
+    }
+
     /// Whether a sentence is written in title case, as headlines are: at least four words,
     /// and nearly every word of more than three letters capitalized.
     fn is_headline(&self, range: Range<usize>) -> bool {
@@ -733,6 +763,14 @@ impl Extractor<'_, '_> {
         let mut k = start;
         let mut steps = 0;
         while k > range.start && steps < 4 {
+            // A time between the subject and the cue: "Sanders on Tuesday said", "the
+            // ministry last week announced".
+            let time = self.time_before(range.start, k);
+            if time > 0 {
+                k -= time;
+                steps += 1;
+                continue;
+            }
             let lower = self.lower(k - 1);
             let adverb = lower.len() > 4
                 && lower.ends_with("ly")

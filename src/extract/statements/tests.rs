@@ -963,3 +963,23 @@ fn a_participle_may_modify_a_speaker_after_the_cue() {
     assert_eq!(got[0].content, "It is a way to take part,");
     assert!(name(&got[0]).starts_with("a source"), "{}", name(&got[0]));
 }
+
+#[test]
+fn a_time_between_the_subject_and_the_cue_is_skipped() {
+    for (text, speaker) in [
+        ("Ms. Okafor on Tuesday said the levy would stay.", "Okafor"),
+        (
+            "The ministry last week announced that the levy would stay.",
+            "The ministry",
+        ),
+        (
+            "Mr. Lind on Friday night told reporters the levy would stay.",
+            "Lind",
+        ),
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert!(name(&got[0]).contains(speaker), "{text}: {}", name(&got[0]));
+        assert_eq!(got[0].content, "the levy would stay", "{text}");
+    }
+}
