@@ -9,14 +9,13 @@
 
 mod common;
 
-use common::fixture_articles;
+use common::{ServerProcess, fixture_articles};
 use newsfacts::api::v1::{
     AnalyzeArticleRequest, ArticleInput, ArticleView, IngestArticlesRequest, IngestStatus,
     ListArticlesRequest, ingest_service_client::IngestServiceClient,
     query_service_client::QueryServiceClient,
 };
 use std::collections::HashMap;
-use std::process::Child;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -53,45 +52,6 @@ impl Rng {
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
-    }
-}
-
-/// The server as a child process.
-struct ServerProcess {
-    child: Child,
-    url: String,
-}
-
-impl ServerProcess {
-    fn start(database_url: &str) -> Self {
-        let (child, addr) = common::spawn_server(|command| {
-            command.args(["--database-url", database_url]);
-        });
-        Self {
-            child,
-            url: format!("http://{addr}"),
-        }
-    }
-
-    async fn channel(&self) -> Channel {
-        Channel::from_shared(self.url.clone())
-            .expect("url")
-            .connect()
-            .await
-            .expect("connect")
-    }
-
-    fn kill(&mut self) {
-        // `Child::kill` sends SIGKILL: no shutdown code runs.
-        self.child.kill().expect("SIGKILL");
-        self.child.wait().expect("reap");
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

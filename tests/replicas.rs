@@ -20,15 +20,15 @@
 
 mod common;
 
+use common::ServerProcess;
 use newsfacts::api::v1::{
-    AnalyzeArticleRequest, ArticleInput, IngestArticlesRequest, IngestArticlesResponse,
-    IngestStatus, ListArticlesRequest, ListStatementsRequest, ListTradeFactsRequest,
-    WatchFactsRequest, WatchFactsResponse, ingest_service_client::IngestServiceClient,
-    query_service_client::QueryServiceClient, watch_facts_response::Fact,
+    AnalyzeArticleRequest, ArticleInput, IngestArticlesResponse, IngestStatus, ListArticlesRequest,
+    ListStatementsRequest, ListTradeFactsRequest, WatchFactsRequest, WatchFactsResponse,
+    ingest_service_client::IngestServiceClient, query_service_client::QueryServiceClient,
+    watch_facts_response::Fact,
 };
 use sqlx::{Connection, Row};
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Child;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{Barrier, mpsc};
@@ -44,42 +44,26 @@ const STREAMS_PER_REPLICA: usize = 3;
 /// that they all arrive, not how fast).
 const DEADLINE: Duration = Duration::from_secs(120);
 
-/// `newsfacts serve` as a child process on an ephemeral port.
+/// A replica: `newsfacts serve` as a child process on an ephemeral port.
 struct Replica {
     name: char,
-    child: Child,
-    url: String,
+    server: ServerProcess,
 }
 
 impl Replica {
     fn start(name: char, database_url: &str) -> Self {
-        let (child, addr) = common::spawn_server(|command| {
-            command.args(["--database-url", database_url]);
-        });
         Self {
             name,
-            child,
-            url: format!("http://{addr}"),
+            server: ServerProcess::start(database_url),
         }
     }
 
     async fn channel(&self) -> Channel {
-        Channel::from_shared(self.url.clone())
-            .expect("url")
-            .connect()
-            .await
-            .expect("connect")
+        self.server.channel().await
     }
 
     async fn query(&self) -> QueryServiceClient<Channel> {
         QueryServiceClient::new(self.channel().await)
-    }
-}
-
-impl Drop for Replica {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -157,19 +141,7 @@ fn stories() -> Vec<ArticleInput> {
 /// Sends `articles` over one IngestArticles stream; returns every ack.
 async fn ingest(channel: Channel, articles: Vec<ArticleInput>) -> Vec<IngestArticlesResponse> {
     let mut client = IngestServiceClient::new(channel);
-    let requests = articles.into_iter().map(|article| IngestArticlesRequest {
-        article: Some(article),
-    });
-    let mut acks = client
-        .ingest_articles(tokio_stream::iter(requests))
-        .await
-        .expect("ingest call")
-        .into_inner();
-    let mut out = Vec::new();
-    while let Some(ack) = acks.message().await.expect("ack") {
-        out.push(ack);
-    }
-    out
+    common::ingest_all(&mut client, articles.into_iter().map(Some).collect()).await
 }
 
 /// What a watch delivered: facts, or the error that ended it.

@@ -42,6 +42,47 @@ pub fn spawn_server(
     (child, addr)
 }
 
+/// The real `newsfacts serve` process on a store, killed when dropped.
+pub struct ServerProcess {
+    child: std::process::Child,
+    url: String,
+}
+
+impl ServerProcess {
+    /// Starts the binary ([`spawn_server`]) on the store at `database_url`.
+    pub fn start(database_url: &str) -> Self {
+        let (child, addr) = spawn_server(|command| {
+            command.args(["--database-url", database_url]);
+        });
+        Self {
+            child,
+            url: format!("http://{addr}"),
+        }
+    }
+
+    /// A new connection to it.
+    pub async fn channel(&self) -> Channel {
+        Channel::from_shared(self.url.clone())
+            .expect("url")
+            .connect()
+            .await
+            .expect("connect")
+    }
+
+    /// SIGKILL (`Child::kill`): no shutdown code runs. Waits for the process to end.
+    pub fn kill(&mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("reap");
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// The real server, in-process, on 127.0.0.1 with a port the OS picked.
 pub struct TestServer {
     /// Where it listens.
