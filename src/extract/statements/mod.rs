@@ -331,18 +331,20 @@ impl Extractor<'_, '_> {
     /// Whether `range` holds a finite verb outside quotes: a form of "be", an auxiliary, a
     /// past form, or a cue.
     fn has_finite_verb(&self, range: Range<usize>) -> bool {
-        range.into_iter().any(|k| {
-            let t = &self.toks[k];
-            let w = t.lower.as_str();
-            !self.quotes.quoted(k)
-                && t.is_word()
-                && (BE.contains(w)
-                    || lexicon::AUXILIARIES.contains(w)
-                    || t.is_speech_verb()
-                    || (w.len() > 4
-                        && w.ends_with("ed")
-                        && t.text.starts_with(|c: char| c.is_lowercase())))
-        })
+        range
+            .into_iter()
+            .any(|k| !self.quotes.quoted(k) && self.toks[k].is_word() && self.finite_verb_at(k))
+    }
+
+    /// Whether token `k` reads as a finite verb: a form of "be", an auxiliary, a cue, or a
+    /// lower-case past form ("rejected").
+    fn finite_verb_at(&self, k: usize) -> bool {
+        let t = &self.toks[k];
+        let w = t.lower.as_str();
+        BE.contains(w)
+            || lexicon::AUXILIARIES.contains(w)
+            || t.is_speech_verb()
+            || (w.len() > 4 && w.ends_with("ed") && t.text.starts_with(|c: char| c.is_lowercase()))
     }
 
     /// The number of tokens of a time adjunct ending before token `end` ("on Tuesday", "on
@@ -1547,15 +1549,7 @@ impl Extractor<'_, '_> {
             if lexicon::SUBORDINATORS.contains(lower) {
                 return false;
             }
-
-            let finite = BE.contains(lower)
-                || lexicon::AUXILIARIES.contains(lower)
-                || lower.ends_with("n't")
-                || (lower.len() > 4
-                    && lower.ends_with("ed")
-                    && t.text.starts_with(|c: char| c.is_lowercase()))
-                || t.is_speech_verb();
-            if finite {
+            if self.finite_verb_at(k) || lower.ends_with("n't") {
                 return true;
             }
         }
