@@ -5,6 +5,7 @@
 //! ```sh
 //! cargo bench --bench extract                 # everything
 //! cargo bench --bench extract -- stages       # one group
+//! cargo bench --bench extract -- corpus       # all of Reuters-21578
 //! ```
 //!
 //! Throughput is reported in bytes of article text (criterion prints MiB/s) for the stage and
@@ -220,6 +221,34 @@ fn end_to_end(c: &mut Criterion) {
     group.finish();
 }
 
+/// `extract::analyze` over every article of Reuters-21578 (21,578 stories, 16.6 MB), the
+/// corpus the extraction target is stated for; skipped when the corpus is not there.
+fn whole_corpus(c: &mut Criterion) {
+    let Some(articles) = read_corpus("reuters21578.jsonl", usize::MAX) else {
+        eprintln!("{CORPORA}/reuters21578.jsonl not found: skipping the whole-corpus group");
+        return;
+    };
+    let corpus = Corpus {
+        name: "reuters",
+        articles,
+    };
+    let mut group = c.benchmark_group("corpus");
+    group.throughput(Throughput::Bytes(corpus.bytes()));
+    group.bench_with_input(
+        BenchmarkId::new("analyze", corpus.name),
+        &corpus.articles,
+        |b, articles| {
+            b.iter(|| {
+                articles
+                    .iter()
+                    .map(|a| black_box(extract::analyze(a)).statement_count)
+                    .sum::<i32>()
+            })
+        },
+    );
+    group.finish();
+}
+
 /// The same articles analyzed by one thread and split over two.
 fn parallel(c: &mut Criterion) {
     let corpus = corpora(2 * SAMPLE_ARTICLES).remove(0);
@@ -262,6 +291,6 @@ criterion_group! {
         .sample_size(10)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(5));
-    targets = stages, end_to_end, parallel
+    targets = stages, end_to_end, whole_corpus, parallel
 }
 criterion_main!(benches);

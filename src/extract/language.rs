@@ -5,26 +5,24 @@ use super::offsets::prefix_end;
 /// The tag for an undetermined language.
 pub const UNDETERMINED: &str = "und";
 
-/// How many code points of the text the statistical detector looks at (its cost grows with the
-/// sample; a thousand characters is plenty to tell languages apart).
+/// How many code points of the text the detection looks at (the statistical detector's cost
+/// grows with the sample; a thousand characters is plenty to tell languages apart).
 const SAMPLE_CHARS: usize = 1_000;
 
-/// How many code points the quick English check looks at.
-const QUICK_SAMPLE_CHARS: usize = 1_000;
+/// Fewer letter-only words than this is too little prose for the statistical detector to be
+/// trusted on text written in ASCII: it calls one-line English items and short tables French or
+/// Catalan.
+const MIN_PROSE_WORDS: usize = 30;
 
-/// Whether an ASCII word, in any case, is one of the English function words that make up a
-/// large share of the words of English prose and a small one in other languages written in
-/// Latin script.
-fn is_english_function_word(word: &str) -> bool {
-    if word.len() > 4 {
-        return false;
-    }
-    let mut lower = [0u8; 4];
-    for (slot, byte) in lower.iter_mut().zip(word.bytes()) {
-        *slot = byte.to_ascii_lowercase();
-    }
+/// The longest word [`is_english_function_word`] and [`is_english_only_word`] know.
+const MAX_MARKER_LEN: usize = 5;
+
+/// Whether a lower-case ASCII word is one of the English function words that make up a large
+/// share of the words of English prose and a small one in other languages written in Latin
+/// script.
+fn is_english_function_word(lower: &[u8]) -> bool {
     matches!(
-        &lower[..word.len()],
+        lower,
         b"the"
             | b"of"
             | b"and"
@@ -52,47 +50,114 @@ fn is_english_function_word(word: &str) -> bool {
     )
 }
 
-/// A cheap first check, before the statistical detector (which costs far more than the rest
-/// of extraction on a short story): at least 30 words, all ASCII, an eighth or more of them
-/// English function words, and "the" among them at least twice (no other language written in
-/// Latin script uses it).
-fn looks_english(sample: &str) -> bool {
-    let mut words = 0usize;
-    let mut function = 0usize;
-    let mut the = 0usize;
-    for word in sample
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        // Punctuation such as curly quotes and dashes separates words; letters outside ASCII
-        // mean another language or script.
-        if !word.is_ascii() {
-            return false;
-        }
-        words += 1;
-        if is_english_function_word(word) {
-            function += 1;
-            if word.eq_ignore_ascii_case("the") {
-                the += 1;
+/// Whether a lower-case ASCII word is a frequent English word that is not a word of any other
+/// language written in Latin script ("was", "will", "is", "to" and "for" are: German, Dutch,
+/// Czech, Danish).
+fn is_english_only_word(lower: &[u8]) -> bool {
+    matches!(
+        lower,
+        b"the"
+            | b"of"
+            | b"and"
+            | b"that"
+            | b"with"
+            | b"said"
+            | b"from"
+            | b"which"
+            | b"this"
+            | b"would"
+            | b"have"
+            | b"been"
+            | b"were"
+            | b"their"
+            | b"they"
+    )
+}
+
+/// Word counts of a sample, taken in one pass, for the quick decisions made before the
+/// statistical detector (which costs more than the rest of extraction on a short story).
+#[derive(Debug, Default)]
+struct SampleWords {
+    /// Every run of letters and digits.
+    words: usize,
+    /// Words of letters only.
+    letter_words: usize,
+    /// English function words ([`is_english_function_word`]).
+    function: usize,
+    /// Words only English has ([`is_english_only_word`]).
+    english_only: usize,
+    /// Whether some word has a character outside ASCII (another script, or accented letters).
+    non_ascii: bool,
+}
+
+impl SampleWords {
+    fn count(sample: &str) -> Self {
+        let mut counts = Self::default();
+        for word in sample
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            // Punctuation such as curly quotes and dashes separates words; letters outside
+            // ASCII mean another language or script, left to the statistical detector.
+            if !word.is_ascii() {
+                counts.non_ascii = true;
+                return counts;
+            }
+            counts.words += 1;
+            if word.bytes().all(|b| b.is_ascii_alphabetic()) {
+                counts.letter_words += 1;
+            }
+            if word.len() <= MAX_MARKER_LEN {
+                let mut lower = [0u8; MAX_MARKER_LEN];
+                for (slot, byte) in lower.iter_mut().zip(word.bytes()) {
+                    *slot = byte.to_ascii_lowercase();
+                }
+                let lower = &lower[..word.len()];
+                counts.function += usize::from(is_english_function_word(lower));
+                counts.english_only += usize::from(is_english_only_word(lower));
             }
         }
+        counts
     }
-    words >= 30 && function * 8 >= words && the >= 2
+
+    /// English prose: ASCII, enough words, an eighth or more of them English function words,
+    /// and at least two words no other language has.
+    fn is_english_prose(&self) -> bool {
+        !self.non_ascii
+            && self.letter_words >= MIN_PROSE_WORDS
+            && self.function * 8 >= self.letter_words
+            && self.english_only >= 2
+    }
+
+    /// ASCII text with too little prose to detect its language: fewer than
+    /// [`MIN_PROSE_WORDS`] words of letters, or more than a quarter of the words figures (a
+    /// table). The statistical detector is not asked: on such text it is wrong more often
+    /// than right.
+    fn too_little_prose(&self) -> bool {
+        !self.non_ascii
+            && (self.letter_words < MIN_PROSE_WORDS || self.letter_words * 4 < self.words * 3)
+    }
 }
 
 /// Texts with fewer letters than this are too short to detect.
 const MIN_LETTERS: usize = 20;
 
 /// Detects the language of `text` as a BCP 47 tag: ISO 639-1 where one exists, else the
-/// ISO 639-3 code. When the text is too short or the detection unreliable, the tag is "en" if
-/// at least 90% of its letters are ASCII, else "und".
+/// ISO 639-3 code.
+///
+/// ASCII prose with English-only words is English without further ado. ASCII text with too
+/// little prose (short items, tables of figures), text shorter than [`MIN_LETTERS`] letters and
+/// text the statistical detector is unsure of get "en" if at least 90% of their letters are
+/// ASCII, else "und". Everything else is `whatlang`'s call.
 pub fn detect(text: &str) -> String {
-    if looks_english(&text[..prefix_end(text, QUICK_SAMPLE_CHARS)]) {
+    let sample = &text[..prefix_end(text, SAMPLE_CHARS)];
+    let words = SampleWords::count(sample);
+    if words.is_english_prose() {
         return "en".to_owned();
     }
-    let sample = &text[..prefix_end(text, SAMPLE_CHARS)];
     let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
-    if letters >= MIN_LETTERS
+    if !words.too_little_prose()
+        && letters >= MIN_LETTERS
         && let Some(info) = whatlang::detect(sample)
         && info.is_reliable()
     {
@@ -209,14 +274,44 @@ mod tests {
     fn the_quick_check_accepts_english_prose_only() {
         let english = "The ministry said on Monday that exports of wheat to the region rose in the first half of the year, \
             and it expects the trend to continue as long as prices remain stable, officials told reporters in the capital.";
-        assert!(looks_english(english));
+        assert!(SampleWords::count(english).is_english_prose());
         let spanish = "El ministerio dijo el lunes que las exportaciones de trigo a la region subieron en la primera mitad \
             del año, y espera que la tendencia continue mientras los precios se mantengan estables, dijeron los funcionarios.";
-        assert!(!looks_english(spanish));
+        assert!(!SampleWords::count(spanish).is_english_prose());
         let dutch = "Het ministerie zei maandag dat de export van tarwe naar de regio in de eerste helft van het jaar is gestegen \
             en het verwacht dat de trend zich voortzet zolang de prijzen stabiel blijven, zeiden ambtenaren tegen verslaggevers.";
-        assert!(!looks_english(dutch));
-        assert!(!looks_english("the the the"), "too short to judge");
+        assert!(!SampleWords::count(dutch).is_english_prose());
+        assert!(
+            !SampleWords::count("the the the").is_english_prose(),
+            "too short to judge"
+        );
+    }
+
+    #[test]
+    fn ascii_prose_in_other_languages_goes_to_the_detector() {
+        let dutch = "Het ministerie van Economische Zaken zei maandag dat de uitvoer van tarwe naar \
+            de buurlanden in de eerste helft van het jaar sterk is gestegen. Volgens de minister \
+            zal de groei ook in het tweede halfjaar doorgaan, zolang de prijzen op de wereldmarkt \
+            stabiel blijven en de oogst goed is.";
+        assert!(!SampleWords::count(dutch).too_little_prose());
+        assert_eq!(detect(dutch), "nl");
+        let indonesian = "Kementerian Perdagangan mengatakan pada hari Senin bahwa ekspor minyak \
+            sawit ke negara tetangga naik tajam pada semester pertama tahun ini. Menteri \
+            perdagangan menambahkan bahwa pemerintah akan terus mendorong ekspor produk pertanian \
+            dan membuka pasar baru di Afrika dan Timur Tengah tahun depan.";
+        assert_eq!(detect(indonesian), "id");
+    }
+
+    #[test]
+    fn tables_and_short_items_in_ascii_are_english() {
+        let table = "NEW YORK, March 3 - Shr loss 41 cts vs profit 35 cts\n    Net loss 2,130,000 \
+            vs profit 1,790,000\n    Revs 44.2 mln vs 39.8 mln\n    Year\n    Shr loss 1.62 dlrs vs \
+            profit 1.40 dlrs\n    Net loss 8,350,000 vs profit 7,210,000\n    Revs 170.1 mln vs \
+            151.6 mln\n";
+        assert!(SampleWords::count(table).too_little_prose());
+        assert_eq!(detect(table), "en");
+        let item = "ACME FOODS SAYS FIRST QUARTER SALES UP 12 PCT ON STRONG EXPORT DEMAND";
+        assert_eq!(detect(item), "en");
     }
 
     #[test]
