@@ -70,7 +70,7 @@ impl Tok<'_> {
 }
 
 fn flatten<'t>(text: &'t str, sentences: &[Sentence]) -> (Vec<Tok<'t>>, Vec<Range<usize>>) {
-    let mut toks: Vec<Tok<'t>> = Vec::new();
+    let mut toks: Vec<Tok<'t>> = Vec::with_capacity(sentences.iter().map(|s| s.tokens.len()).sum());
     let mut ranges = Vec::with_capacity(sentences.len());
     let mut last_paragraph = None;
     for sentence in sentences {

@@ -8,7 +8,8 @@ use super::clauses::clauses;
 use super::commodities::commodities;
 use super::period::period;
 use super::triggers::{
-    Trigger, agent_rank, choose, names_a_flow, needs_an_object, not_asserted, rank_before, triggers,
+    Trigger, agent_rank, choose, may_have_trigger, names_a_flow, needs_an_object, not_asserted,
+    rank_before, triggers,
 };
 use super::words::{Word, words};
 use crate::api::v1::{
@@ -46,11 +47,11 @@ struct Context {
 }
 
 impl Context {
-    /// Remembers the countries a clause names.
-    fn saw(&mut self, clause: &Clause<'_>) {
-        for c in &clause.countries {
-            self.recent.retain(|r| r.entity_id != c.entity.entity_id);
-            self.recent.insert(0, c.entity.clone());
+    /// Remembers the countries a clause names, in text order.
+    fn saw<'c>(&mut self, countries: impl IntoIterator<Item = &'c EntityRef>) {
+        for country in countries {
+            self.recent.retain(|r| r.entity_id != country.entity_id);
+            self.recent.insert(0, country.clone());
         }
         self.recent.truncate(2);
     }
@@ -104,6 +105,90 @@ fn unit_of_amount(text: &str, mention: Range<usize>) -> bool {
 
 /// Most entity mentions read from one clause.
 const MAX_MENTIONS_PER_CLAUSE: usize = 64;
+
+/// What an entity mention offers a clause.
+enum Side {
+    /// A country, or a city or province standing for its country ("Shanghai's imports").
+    Country {
+        entity: EntityRef,
+        /// "Japan's", or a demonym.
+        possessive: bool,
+        /// "the country": a description resolved by coreference.
+        description: bool,
+    },
+    /// A company, organization or place without a country (`entity`), or a person (`None`).
+    Party {
+        entity: Option<EntityRef>,
+        /// Whether the mention is a name whose words must trigger nothing (an organization or
+        /// a person).
+        named: bool,
+    },
+}
+
+/// The entity mentions of the clause `text[bytes]` (byte ranges) and what each offers.
+fn sides_named<'a>(
+    text: &'a str,
+    bytes: Range<usize>,
+    entities: &'a ArticleEntities,
+) -> impl Iterator<Item = (Range<usize>, Side)> + 'a {
+    // "... with the U.S.": the clause lost the abbreviation's last dot to the full stop.
+    let mut reach = bytes;
+    if text.get(reach.end..).is_some_and(|r| r.starts_with('.')) {
+        reach.end += 1;
+    }
+    // A real clause names a handful of entities; the cap keeps pathological text linear.
+    entities
+        .mentions_in(reach)
+        .take(MAX_MENTIONS_PER_CLAUSE)
+        .filter_map(move |mention| {
+            let entity = entities.entity_ref(mention.entity)?;
+            let after = text.get(mention.bytes.end..).unwrap_or_default();
+            let possessive = after.starts_with("'s")
+                || after.starts_with("’s")
+                || mention.kind == MentionKind::Demonym;
+            // "U.S. dollars" names a currency, not the United States.
+            let rest = after.trim_start();
+            let rest = rest[..crate::extract::offsets::prefix_end(rest, 8)].to_ascii_lowercase();
+            let currency_use = rest.starts_with("dollar") || rest.starts_with("dlrs");
+            let is_country =
+                entity.r#type == EntityType::Country as i32 && !entity.country_code.is_empty();
+            let is_place_in_country =
+                entity.r#type == EntityType::Location as i32 && !entity.country_code.is_empty();
+            let side = if (is_country || is_place_in_country) && !currency_use {
+                let entity = if is_place_in_country {
+                    EntityRef {
+                        entity_id: format!("country/{}", entity.country_code),
+                        name: entity.country_code.clone(),
+                        r#type: EntityType::Country as i32,
+                        country_code: entity.country_code,
+                    }
+                } else {
+                    entity
+                };
+                Side::Country {
+                    entity,
+                    possessive,
+                    description: mention.kind == MentionKind::Description,
+                }
+            } else if matches!(
+                EntityType::try_from(entity.r#type),
+                Ok(EntityType::Organization | EntityType::Location)
+            ) {
+                Side::Party {
+                    named: entity.r#type == EntityType::Organization as i32,
+                    entity: Some(entity),
+                }
+            } else if entity.r#type == EntityType::Person as i32 {
+                Side::Party {
+                    entity: None,
+                    named: true,
+                }
+            } else {
+                return None;
+            };
+            Some((mention.bytes.clone(), side))
+        })
+}
 
 /// Everything one clause offers.
 struct Clause<'t> {
@@ -238,59 +323,31 @@ impl<'t> Clause<'t> {
             countries: Vec::new(),
             parties: Vec::new(),
         };
-        // A real clause names a handful of entities; the cap keeps pathological text linear.
-        // "... with the U.S.": the clause lost the abbreviation's last dot to the full stop.
-        let mut reach = clause.bytes.clone();
-        if text.get(reach.end..).is_some_and(|r| r.starts_with('.')) {
-            reach.end += 1;
-        }
-        for mention in entities.mentions_in(reach).take(MAX_MENTIONS_PER_CLAUSE) {
-            let Some(entity) = entities.entity_ref(mention.entity) else {
-                continue;
-            };
-            let after = text.get(mention.bytes.end..).unwrap_or_default();
-            let possessive = after.starts_with("'s")
-                || after.starts_with("’s")
-                || mention.kind == MentionKind::Demonym;
-            // "U.S. dollars" names a currency, not the United States.
-            let rest = after.trim_start();
-            let rest = rest[..crate::extract::offsets::prefix_end(rest, 8)].to_ascii_lowercase();
-            let currency_use = rest.starts_with("dollar") || rest.starts_with("dlrs");
-            let is_country =
-                entity.r#type == EntityType::Country as i32 && !entity.country_code.is_empty();
-            // A city or province stands for its country ("Shanghai's imports").
-            let is_place_in_country =
-                entity.r#type == EntityType::Location as i32 && !entity.country_code.is_empty();
-            if (is_country || is_place_in_country) && !currency_use {
-                let word = clause.word_at(mention.bytes.start);
-                let entity = if is_place_in_country {
-                    EntityRef {
-                        entity_id: format!("country/{}", entity.country_code),
-                        name: entity.country_code.clone(),
-                        r#type: EntityType::Country as i32,
-                        country_code: entity.country_code,
-                    }
-                } else {
-                    entity
-                };
-                let description = mention.kind == MentionKind::Description;
-                clause.countries.push(CountryMention {
-                    word,
+        for (mention, side) in sides_named(text, clause.bytes.clone(), entities) {
+            match side {
+                Side::Country {
                     entity,
                     possessive,
                     description,
-                });
-            } else if matches!(
-                EntityType::try_from(entity.r#type),
-                Ok(EntityType::Organization | EntityType::Location)
-            ) {
-                if entity.r#type == EntityType::Organization as i32 {
-                    clause.blank_name(mention.bytes.clone());
+                } => {
+                    let word = clause.word_at(mention.start);
+                    clause.countries.push(CountryMention {
+                        word,
+                        entity,
+                        possessive,
+                        description,
+                    });
                 }
-                clause.parties.push(entity);
-            } else if entity.r#type == EntityType::Person as i32 {
-                // A person called "Ban" is no ban.
-                clause.blank_name(mention.bytes.clone());
+                Side::Party { entity, named } => {
+                    if named {
+                        // "the World Trade Organization", and a person called "Ban", trigger
+                        // nothing.
+                        clause.blank_name(mention);
+                    }
+                    if let Some(entity) = entity {
+                        clause.parties.push(entity);
+                    }
+                }
             }
         }
         clause
@@ -574,9 +631,21 @@ pub fn extract(
     let mut facts = Vec::new();
     for sentence in sentences {
         for bytes in clauses(text, sentence.bytes.clone()) {
+            // Most clauses have no trigger word: only the countries they name matter, and
+            // reading the clause's words would cost more than everything else they need.
+            if !may_have_trigger(text.get(bytes.clone()).unwrap_or_default()) {
+                let countries: Vec<EntityRef> = sides_named(text, bytes, entities)
+                    .filter_map(|(_, side)| match side {
+                        Side::Country { entity, .. } => Some(entity),
+                        Side::Party { .. } => None,
+                    })
+                    .collect();
+                context.saw(&countries);
+                continue;
+            }
             let clause = Clause::new(text, bytes, entities);
             facts.extend(read_clause(&clause, &mut context, offsets, statements));
-            context.saw(&clause);
+            context.saw(clause.countries.iter().map(|c| &c.entity));
         }
     }
     for (n, fact) in facts.iter_mut().enumerate() {

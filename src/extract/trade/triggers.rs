@@ -2,6 +2,10 @@
 //! asserts first. Works on the clause's lowercased words; words inside organization names are
 //! blanked by the caller (an organization named for tariffs imposes none).
 
+use std::sync::LazyLock;
+
+use foldhash::HashSet;
+
 use crate::api::v1::TradeFactKind;
 use crate::extract::case::Lowercase;
 
@@ -72,8 +76,11 @@ pub fn agent_rank(lower: &[Lowercase<'_>], noun: usize) -> i32 {
     i32::from(superlative)
 }
 
+/// Words for trade itself.
+const TRADE_WORDS: &[&str] = &["trade", "trading", "commercial"];
+
 fn is_trade(w: &str) -> bool {
-    matches!(w, "trade" | "trading" | "commercial")
+    TRADE_WORDS.contains(&w)
 }
 
 fn is_flow_noun(w: &str) -> bool {
@@ -167,38 +174,40 @@ fn balance_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
     })
 }
 
+/// Nouns and verbs of trade measures: "tariffs", "a ban", "anti-dumping", "retaliated".
+const MEASURE_NOUNS: &[&str] = &[
+    "tariff",
+    "tariffs",
+    "tariff-free",
+    "zero-tariff",
+    "quota",
+    "quotas",
+    "ban",
+    "bans",
+    "banned",
+    "banning",
+    "sanction",
+    "sanctions",
+    "embargo",
+    "embargoes",
+    "boycott",
+    "boycotts",
+    "anti-dumping",
+    "antidumping",
+    "countervailing",
+    "levy",
+    "levies",
+    "duties",
+    "safeguard",
+    "safeguards",
+    "retaliation",
+    "retaliate",
+    "retaliated",
+    "retaliatory",
+];
+
 fn is_measure_noun(w: &str) -> bool {
-    matches!(
-        w,
-        "tariff"
-            | "tariffs"
-            | "tariff-free"
-            | "zero-tariff"
-            | "quota"
-            | "quotas"
-            | "ban"
-            | "bans"
-            | "banned"
-            | "banning"
-            | "sanction"
-            | "sanctions"
-            | "embargo"
-            | "embargoes"
-            | "boycott"
-            | "boycotts"
-            | "anti-dumping"
-            | "antidumping"
-            | "countervailing"
-            | "levy"
-            | "levies"
-            | "duties"
-            | "safeguard"
-            | "safeguards"
-            | "retaliation"
-            | "retaliate"
-            | "retaliated"
-            | "retaliatory"
-    )
+    MEASURE_NOUNS.contains(&w)
 }
 
 /// A ban, boycott, quota or embargo is a trade measure only when it bears on trade: goods, a
@@ -214,35 +223,37 @@ pub fn names_a_flow(lower: &[Lowercase<'_>]) -> bool {
         .any(|w| is_flow_noun(w) || matches!(w.as_str(), "products" | "sales" | "purchases"))
 }
 
+/// Words that restrict a flow when a flow noun stands near them: "import tax", "bar imports".
+const FLOW_RESTRICTIONS: &[&str] = &[
+    "tax",
+    "taxes",
+    "duty",
+    "controls",
+    "controlled",
+    "curbs",
+    "curb",
+    "restrictions",
+    "restriction",
+    "restrict",
+    "restricted",
+    "limit",
+    "limits",
+    "bar",
+    "barred",
+    "halt",
+    "halted",
+    "suspend",
+    "suspended",
+    "sever",
+    "severed",
+    "stop",
+    "stopped",
+];
+
 /// A word that restricts a flow when a flow noun stands within two words of it: "import
 /// tax", "export controls", "curbs on imports", "bar imports", "halt all trade".
 fn is_flow_restriction(w: &str) -> bool {
-    matches!(
-        w,
-        "tax"
-            | "taxes"
-            | "duty"
-            | "controls"
-            | "controlled"
-            | "curbs"
-            | "curb"
-            | "restrictions"
-            | "restriction"
-            | "restrict"
-            | "restricted"
-            | "limit"
-            | "limits"
-            | "bar"
-            | "barred"
-            | "halt"
-            | "halted"
-            | "suspend"
-            | "suspended"
-            | "sever"
-            | "severed"
-            | "stop"
-            | "stopped"
-    )
+    FLOW_RESTRICTIONS.contains(&w)
 }
 
 fn measure_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
@@ -274,25 +285,27 @@ fn measure_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
     }
 }
 
+/// Nouns of agreements: "deal", "memorandum", "FTA".
+const AGREEMENT_NOUNS: &[&str] = &[
+    "agreement",
+    "agreements",
+    "deal",
+    "deals",
+    "memorandum",
+    "mou",
+    "accord",
+    "accords",
+    "pact",
+    "pacts",
+    "treaty",
+    "treaties",
+    "fta",
+    "contract",
+    "contracts",
+];
+
 fn is_agreement_noun(w: &str) -> bool {
-    matches!(
-        w,
-        "agreement"
-            | "agreements"
-            | "deal"
-            | "deals"
-            | "memorandum"
-            | "mou"
-            | "accord"
-            | "accords"
-            | "pact"
-            | "pacts"
-            | "treaty"
-            | "treaties"
-            | "fta"
-            | "contract"
-            | "contracts"
-    )
+    AGREEMENT_NOUNS.contains(&w)
 }
 
 fn agreement_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
@@ -322,11 +335,18 @@ fn agreement_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
         .position(|w| w[0] == "free" && w[1] == "trade" && matches!(w[2].as_str(), "area" | "zone"))
 }
 
+/// Words of investment made: "investment", "invested", "FDI".
+const INVESTMENT_WORDS: &[&str] = &[
+    "investment",
+    "investments",
+    "invested",
+    "invests",
+    "investing",
+    "fdi",
+];
+
 fn is_investment_word(w: &str) -> bool {
-    matches!(
-        w,
-        "investment" | "investments" | "invested" | "invests" | "investing" | "fdi"
-    )
+    INVESTMENT_WORDS.contains(&w)
 }
 
 /// "investment" as a fact, not as an aim ("to promote investment") or an item of a list of
@@ -367,12 +387,20 @@ fn access_trigger(lower: &[Lowercase<'_>]) -> Option<usize> {
     })
 }
 
+/// Agent nouns of exports ("the largest exporter").
+const EXPORT_AGENTS: &[&str] = &["exporter", "exporters", "supplier", "suppliers"];
+
+/// Agent nouns of imports ("the second biggest buyer").
+const IMPORT_AGENTS: &[&str] = &["importer", "importers", "buyer", "buyers"];
+
 /// The flow an agent noun ranks an economy in ("the largest exporter").
 fn agent_kind(w: &str) -> Option<TradeFactKind> {
-    match w {
-        "exporter" | "exporters" | "supplier" | "suppliers" => Some(TradeFactKind::Export),
-        "importer" | "importers" | "buyer" | "buyers" => Some(TradeFactKind::Import),
-        _ => None,
+    if EXPORT_AGENTS.contains(&w) {
+        Some(TradeFactKind::Export)
+    } else if IMPORT_AGENTS.contains(&w) {
+        Some(TradeFactKind::Import)
+    } else {
+        None
     }
 }
 
@@ -516,41 +544,151 @@ fn aim_before(lower: &[Lowercase<'_>], trigger: usize) -> bool {
         .any(|w| w[0] == "to" && is_aim_verb(&w[1]))
 }
 
+/// The beginnings of words that may be triggers, whatever follows ("exports", "agreed").
+const TRIGGER_STEMS: &[&str] = &["export", "import", "agree", "enter", "allow", "open"];
+
+/// Other words triggers are found at: partner rank, balance, agreement ("free trade area"),
+/// market access, flows.
+const OTHER_TRIGGER_WORDS: &[&str] = &[
+    "partner",
+    "partners",
+    "surplus",
+    "surpluses",
+    "deficit",
+    "deficits",
+    "imbalance",
+    "imbalances",
+    "lopsided",
+    "balance",
+    "free",
+    "registered",
+    "market",
+    "access",
+    "shipments",
+    "shipped",
+    "supplied",
+    "purchases",
+    "bought",
+];
+
+/// Every whole word some trigger may be found at (besides the words [`TRIGGER_STEMS`] begin).
+static TRIGGER_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    [
+        TRADE_WORDS,
+        MEASURE_NOUNS,
+        FLOW_RESTRICTIONS,
+        AGREEMENT_NOUNS,
+        INVESTMENT_WORDS,
+        EXPORT_AGENTS,
+        IMPORT_AGENTS,
+        OTHER_TRIGGER_WORDS,
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
+    .collect()
+});
+
 /// Whether some trigger may be found at word `w`. Each trigger below is found at a word of
 /// this kind (the word it returns), so a clause with none has no trigger; most clauses have
-/// none, and one pass of this test costs far less than all the trigger searches. Keep it in
-/// step with them.
+/// none, and one pass of this test costs far less than all the trigger searches. Keep
+/// [`TRIGGER_WORDS`] and [`TRIGGER_STEMS`] in step with them.
 fn may_trigger(w: &str) -> bool {
-    starts_with_any(w, &["export", "import", "agree", "enter", "allow", "open"])
-        || is_trade(w)
-        || is_measure_noun(w)
-        || is_flow_restriction(w)
-        || is_agreement_noun(w)
-        || is_investment_word(w)
-        || agent_kind(w).is_some()
-        || matches!(
-            w,
-            // Partner rank, balance, agreement ("free trade area"), market access, flows.
-            "partner"
-                | "partners"
-                | "surplus"
-                | "surpluses"
-                | "deficit"
-                | "deficits"
-                | "imbalance"
-                | "imbalances"
-                | "lopsided"
-                | "balance"
-                | "free"
-                | "registered"
-                | "market"
-                | "access"
-                | "shipments"
-                | "shipped"
-                | "supplied"
-                | "purchases"
-                | "bought"
-        )
+    starts_with_any(w, TRIGGER_STEMS) || TRIGGER_WORDS.contains(w)
+}
+
+/// Hyphenated words [`may_trigger`] accepts with no trigger word on either side of the
+/// hyphen, by their first run of letters ("anti-dumping").
+const HYPHENATED_TRIGGER_HEADS: [&str; 1] = ["anti"];
+
+/// Runs of letters longer than this can only pass [`may_trigger`] by a stem, which their
+/// first letters decide.
+const LONGEST_TRIGGER_WORD: usize = 16;
+
+/// Whether the clause text may hold a trigger: some run of letters in it, lowercased, passes
+/// [`may_trigger`] or begins a hyphenated trigger word. Every word [`super::words::words`]
+/// makes of letters is made of such runs (a word starts at a letter, and a run of letters
+/// ends only at another character), and [`may_trigger`] tests whole words or their
+/// beginnings, so a clause without one has no trigger. It reads the bytes of the text, which
+/// costs far less than splitting the clause into words first.
+pub fn may_have_trigger(clause: &str) -> bool {
+    let bytes = clause.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if !bytes[at].is_ascii() {
+            // Letters outside ASCII: too rare in English news to be worth a fast path.
+            return clause.get(at..).is_some_and(|rest| {
+                rest.split(|c: char| !c.is_alphabetic())
+                    .any(run_may_trigger)
+            });
+        }
+        if !bytes[at].is_ascii_alphabetic() {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while at < bytes.len() && bytes[at].is_ascii_alphabetic() {
+            at += 1;
+        }
+        if at < bytes.len() && !bytes[at].is_ascii() {
+            // The run may go on in letters outside ASCII.
+            return clause.get(start..).is_some_and(|rest| {
+                rest.split(|c: char| !c.is_alphabetic())
+                    .any(run_may_trigger)
+            });
+        }
+        if run_may_trigger(&clause[start..at]) {
+            return true;
+        }
+    }
+    false
+}
+
+/// The two-letter beginnings of the trigger words, stems and hyphenated heads: bit `second`
+/// of entry `first` (letters counted from `a`). Every one of them begins with two lower-case
+/// ASCII letters (a test checks), so a run of letters that begins otherwise is no trigger.
+static TRIGGER_BEGINNINGS: LazyLock<[u32; 26]> = LazyLock::new(|| {
+    let mut beginnings = [0u32; 26];
+    let every = TRIGGER_WORDS
+        .iter()
+        .chain(TRIGGER_STEMS)
+        .chain(&HYPHENATED_TRIGGER_HEADS);
+    for word in every {
+        if let [first @ b'a'..=b'z', second @ b'a'..=b'z', ..] = word.as_bytes() {
+            beginnings[usize::from(first - b'a')] |= 1 << (second - b'a');
+        }
+    }
+    beginnings
+});
+
+/// Whether a run of letters, in any case, passes [`may_trigger`] or begins a hyphenated
+/// trigger word. Most runs are turned away by their first two letters.
+fn run_may_trigger(run: &str) -> bool {
+    let [first, second, third, ..] = run.as_bytes() else {
+        // The shortest trigger word has three letters.
+        return false;
+    };
+    let (first, second) = (first.to_ascii_lowercase(), second.to_ascii_lowercase());
+    if !(first.is_ascii_lowercase() && second.is_ascii_lowercase() && third.is_ascii()) {
+        return false;
+    }
+    if TRIGGER_BEGINNINGS[usize::from(first - b'a')] & (1 << (second - b'a')) == 0 {
+        return false;
+    }
+    let end = crate::extract::offsets::prefix_end(run, LONGEST_TRIGGER_WORD);
+    let mut buffer = [0u8; 4 * LONGEST_TRIGGER_WORD];
+    let Some(slot) = buffer.get_mut(..end) else {
+        return true;
+    };
+    slot.copy_from_slice(&run.as_bytes()[..end]);
+    slot.make_ascii_lowercase();
+    let Ok(lower) = std::str::from_utf8(slot) else {
+        return true;
+    };
+    if end < run.len() {
+        return starts_with_any(lower, TRIGGER_STEMS);
+    }
+    may_trigger(lower) || HYPHENATED_TRIGGER_HEADS.contains(&lower)
 }
 
 /// Every trigger in the clause, in text order.
@@ -820,6 +958,51 @@ mod tests {
             for t in every_trigger(&words) {
                 assert!(may_trigger(&words[t.word]), "{clause:?}: {t:?}");
             }
+        }
+    }
+
+    #[test]
+    fn every_trigger_word_begins_with_two_lower_case_letters() {
+        let every = TRIGGER_WORDS
+            .iter()
+            .chain(TRIGGER_STEMS)
+            .chain(&HYPHENATED_TRIGGER_HEADS);
+        for word in every {
+            assert!(
+                matches!(word.as_bytes(), [b'a'..=b'z', b'a'..=b'z', ..]),
+                "{word:?}"
+            );
+            assert!(word.split('-').any(run_may_trigger), "{word:?}");
+        }
+    }
+
+    #[test]
+    fn a_clause_with_a_trigger_may_have_one() {
+        for clause in [
+            "China is the largest trading partner of Peru",
+            "Brussels imposed anti-dumping duties on steel",
+            "the two sides agreed on zero-tariff treatment",
+            "EXPORTS OF SOYBEANS ROSE 12 PCT",
+            "la exportación de soja creció",
+            "the country's 5 billion dlr trade surplus",
+            "a memorandum of understanding on investments",
+            "U.S.-bound shipments fell",
+        ] {
+            let words = super::super::words::words(clause, 0..clause.len());
+            let lower: Vec<Lowercase<'_>> = words.iter().map(|w| w.lowercase()).collect();
+            let found = every_trigger(&lower);
+            assert!(
+                lower.iter().any(|w| may_trigger(w)) || found.is_empty(),
+                "{clause:?}"
+            );
+            assert!(may_have_trigger(clause), "{clause:?}");
+        }
+        for clause in [
+            "the company said net profit rose to 5.2 mln dlrs",
+            "Prime Minister Ana Costa met the president on Tuesday",
+            "shares closed 12 cts lower in heavy volume",
+        ] {
+            assert!(!may_have_trigger(clause), "{clause:?}");
         }
     }
 

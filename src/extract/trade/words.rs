@@ -33,59 +33,63 @@ fn is_currency_symbol(c: char) -> bool {
 /// Splits `text[range]` into words: runs of letters (with inner `.`, `'`, `-` as in "U.S.",
 /// "Japan's", "year-on-year"), numbers (with `,` and `.` between digits, and a glued scale
 /// such as "1.13bn" kept whole), currency symbols, `%`, and other punctuation one char each.
+///
+/// Walks the text by byte position, decoding one char at a time: every clause of every
+/// article comes through here, and a vector of the chars first cost more than the scan.
 pub fn words(text: &str, range: Range<usize>) -> Vec<Word<'_>> {
     let Some(slice) = text.get(range.clone()) else {
         return Vec::new();
     };
     let base = range.start;
-    // Sized up front: `collect` would start from a quarter of the length and grow.
-    let mut chars: Vec<(usize, char)> = Vec::with_capacity(slice.len());
-    chars.extend(slice.char_indices());
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let (start, c) = chars[i];
-        let mut j = i + 1;
+    let char_at = |at: usize| slice.get(at..).and_then(|rest| rest.chars().next());
+    let after = |at: usize, c: char| char_at(at + c.len_utf8());
+    let mut out = Vec::with_capacity(slice.len() / 5);
+    let mut start = 0;
+    while let Some(c) = char_at(start) {
+        let mut end = start + c.len_utf8();
         if c.is_whitespace() {
-            i += 1;
+            start = end;
             continue;
         } else if c.is_ascii_digit() {
-            while j < chars.len() {
-                let d = chars[j].1;
-                let joins_digits = matches!(d, ',' | '.')
-                    && chars.get(j + 1).is_some_and(|n| n.1.is_ascii_digit());
+            while let Some(d) = char_at(end) {
+                let joins_digits =
+                    matches!(d, ',' | '.') && after(end, d).is_some_and(|n| n.is_ascii_digit());
                 if d.is_ascii_digit() || joins_digits || d.is_alphabetic() {
-                    j += 1;
+                    end += d.len_utf8();
                 } else {
                     break;
                 }
             }
         } else if c.is_alphabetic() {
-            while j < chars.len() {
-                let d = chars[j].1;
+            let mut chars = 1;
+            while let Some(d) = char_at(end) {
                 let inner = matches!(d, '.' | '\'' | '’' | '-')
-                    && chars.get(j + 1).is_some_and(|n| n.1.is_alphabetic());
-                let abbreviation_dot =
-                    d == '.' && j >= 2 && chars[j - 2].1 == '.' && chars[j - 1].1.is_alphabetic();
+                    && after(end, d).is_some_and(char::is_alphabetic);
+                // "U.S.": a dot after a letter that follows a dot.
+                let abbreviation_dot = d == '.' && {
+                    let mut before = slice[..end].chars().rev();
+                    before.next().is_some_and(char::is_alphabetic) && before.next() == Some('.')
+                };
                 if d.is_alphabetic() || inner || abbreviation_dot {
-                    j += 1;
+                    end += d.len_utf8();
+                    chars += 1;
                 } else {
                     break;
                 }
             }
             // "US$3": a currency prefix glued to its symbol.
-            if chars.get(j).is_some_and(|n| is_currency_symbol(n.1)) && j - i <= 4 {
-                j += 1;
+            if let Some(symbol) = char_at(end).filter(|&n| is_currency_symbol(n))
+                && chars <= 4
+            {
+                end += symbol.len_utf8();
             }
-        } else if !is_currency_symbol(c) {
-            // punctuation, one char at a time
         }
-        let end = chars.get(j).map_or(slice.len(), |n| n.0);
+        // Anything else (punctuation, a currency symbol) is a word of one char.
         out.push(Word {
             text: &slice[start..end],
             bytes: base + start..base + end,
         });
-        i = j;
+        start = end;
     }
     out
 }
