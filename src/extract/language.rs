@@ -82,6 +82,8 @@ struct SampleWords {
     words: usize,
     /// Words of letters only.
     letter_words: usize,
+    /// Letters in all words.
+    letters: usize,
     /// English function words ([`is_english_function_word`]).
     function: usize,
     /// Words only English has ([`is_english_only_word`]).
@@ -131,7 +133,9 @@ impl SampleWords {
     /// Counts one ASCII word.
     fn add(&mut self, word: &[u8]) {
         self.words += 1;
-        if word.iter().all(u8::is_ascii_alphabetic) {
+        let letters = word.iter().filter(|b| b.is_ascii_alphabetic()).count();
+        self.letters += letters;
+        if letters == word.len() {
             self.letter_words += 1;
         }
         if word.len() <= MAX_MARKER_LEN {
@@ -180,9 +184,16 @@ pub fn detect(text: &str) -> String {
     if words.is_english_prose() {
         return "en".to_owned();
     }
+    if words.too_little_prose() {
+        // Every letter is in ASCII here: the fallback below comes down to whether there is one.
+        return if words.letters > 0 {
+            "en".to_owned()
+        } else {
+            UNDETERMINED.to_owned()
+        };
+    }
     let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
-    if !words.too_little_prose()
-        && letters >= MIN_LETTERS
+    if letters >= MIN_LETTERS
         && let Some(info) = whatlang::detect(sample)
         && info.is_reliable()
     {

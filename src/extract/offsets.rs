@@ -104,6 +104,13 @@ impl<'a> CharOffsets<'a> {
 
 /// Byte offset of the end of the first `max_chars` code points of `text`.
 pub fn prefix_end(text: &str, max_chars: usize) -> usize {
+    // A text no longer in bytes than the limit, or ASCII up to it, needs no walk over chars.
+    if text.len() <= max_chars {
+        return text.len();
+    }
+    if text.as_bytes()[..max_chars].is_ascii() {
+        return max_chars;
+    }
     text.char_indices()
         .nth(max_chars)
         .map_or(text.len(), |(at, _)| at)
@@ -112,6 +119,23 @@ pub fn prefix_end(text: &str, max_chars: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefix_end_counts_code_points() {
+        for text in [
+            "",
+            "abc",
+            "Peña said",
+            "€€€€",
+            "a€b€c€",
+            "Sept. 7 — Hangzhou",
+        ] {
+            for n in 0..12 {
+                let walked = text.char_indices().nth(n).map_or(text.len(), |(at, _)| at);
+                assert_eq!(prefix_end(text, n), walked, "{text:?} {n}");
+            }
+        }
+    }
 
     fn check_all(text: &str) {
         let table = CharOffsets::new(text);

@@ -49,6 +49,8 @@ struct Tok<'t> {
     paragraph: usize,
     paragraph_start: bool,
     speech_verb: bool,
+    /// The speech verb forms that begin with this word ([`SPEECH_VERBS`]), looked up once.
+    verb_forms: &'static [VerbForm],
 }
 
 impl Tok<'_> {
@@ -67,6 +69,15 @@ impl Tok<'_> {
     fn is_speech_verb(&self) -> bool {
         self.speech_verb
     }
+}
+
+/// The speech verb forms that begin with lower-case `word`.
+fn verb_forms(word: &str) -> &'static [VerbForm] {
+    // Every speech verb has two letters at least; most tokens are turned away before hashing.
+    if word.len() < 2 {
+        return &[];
+    }
+    SPEECH_VERBS.get(word).map_or(&[], Vec::as_slice)
 }
 
 fn flatten<'t>(text: &'t str, sentences: &[Sentence]) -> (Vec<Tok<'t>>, Vec<Range<usize>>) {
@@ -100,13 +111,13 @@ fn flatten<'t>(text: &'t str, sentences: &[Sentence]) -> (Vec<Tok<'t>>, Vec<Rang
                 prev.bytes.end = t.bytes.end;
                 prev.text = text.get(prev.bytes.clone()).unwrap_or("");
                 prev.lower = Lowercase::new(prev.text);
+                prev.verb_forms = verb_forms(prev.lower.as_str());
                 continue;
             }
             let lower = Lowercase::new(word);
+            let verb_forms = verb_forms(lower.as_str());
             // Base forms are often nouns ("the report"): only the inflected forms stop a phrase.
-            let speech_verb = SPEECH_VERBS
-                .get(lower.as_str())
-                .is_some_and(|forms| forms.iter().any(|f| f.words.len() == 1 && !f.base));
+            let speech_verb = verb_forms.iter().any(|f| f.words.len() == 1 && !f.base);
             let paragraph_start = k == 0 && last_paragraph.is_some_and(|p| p != sentence.paragraph);
             toks.push(Tok {
                 text: word,
@@ -117,6 +128,7 @@ fn flatten<'t>(text: &'t str, sentences: &[Sentence]) -> (Vec<Tok<'t>>, Vec<Rang
                 paragraph: sentence.paragraph,
                 paragraph_start: paragraph_start || t.paragraph_start && !toks.is_empty(),
                 speech_verb,
+                verb_forms,
             });
         }
         last_paragraph = Some(sentence.paragraph);
@@ -246,15 +258,13 @@ impl Extractor<'_, '_> {
             // and a verb inside a headline ("Graham Says Trump Could Win").
             let lowercase = tok.text.chars().next().is_some_and(char::is_lowercase)
                 || (headline && i > range.start);
-            let matched = SPEECH_VERBS.get(lower).and_then(|forms| {
-                forms.iter().find(|f| {
-                    (lowercase || f.participle)
-                        && i + f.words.len() <= range.end
-                        && f.words
-                            .iter()
-                            .enumerate()
-                            .all(|(k, w)| self.lower(i + k) == *w && !self.quotes.quoted(i + k))
-                })
+            let matched = tok.verb_forms.iter().find(|f| {
+                (lowercase || f.participle)
+                    && i + f.words.len() <= range.end
+                    && f.words
+                        .iter()
+                        .enumerate()
+                        .all(|(k, w)| self.lower(i + k) == *w && !self.quotes.quoted(i + k))
             });
             // A passive ("was confirmed by the Senate", "criticized by rivals"): the subject
             // is not the speaker, and the agent speaks no content.

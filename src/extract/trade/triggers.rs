@@ -594,7 +594,20 @@ static TRIGGER_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 /// none, and one pass of this test costs far less than all the trigger searches. Keep
 /// [`TRIGGER_WORDS`] and [`TRIGGER_STEMS`] in step with them.
 fn may_trigger(w: &str) -> bool {
-    starts_with_any(w, TRIGGER_STEMS) || TRIGGER_WORDS.contains(w)
+    begins_like_a_trigger(w.as_bytes())
+        && (starts_with_any(w, TRIGGER_STEMS) || TRIGGER_WORDS.contains(w))
+}
+
+/// Whether lower-case `word` begins with the two letters of some trigger word, stem or
+/// hyphenated head ([`TRIGGER_BEGINNINGS`]): a test of a few instructions that turns most
+/// words away.
+fn begins_like_a_trigger(word: &[u8]) -> bool {
+    match word {
+        [first @ b'a'..=b'z', second @ b'a'..=b'z', ..] => {
+            TRIGGER_BEGINNINGS[usize::from(first - b'a')] & (1 << (second - b'a')) != 0
+        }
+        _ => false,
+    }
 }
 
 /// Hyphenated words [`may_trigger`] accepts with no trigger word on either side of the
@@ -668,11 +681,8 @@ fn run_may_trigger(run: &str) -> bool {
         // The shortest trigger word has three letters.
         return false;
     };
-    let (first, second) = (first.to_ascii_lowercase(), second.to_ascii_lowercase());
-    if !(first.is_ascii_lowercase() && second.is_ascii_lowercase() && third.is_ascii()) {
-        return false;
-    }
-    if TRIGGER_BEGINNINGS[usize::from(first - b'a')] & (1 << (second - b'a')) == 0 {
+    let beginning = [first.to_ascii_lowercase(), second.to_ascii_lowercase()];
+    if !(third.is_ascii() && begins_like_a_trigger(&beginning)) {
         return false;
     }
     let end = crate::extract::offsets::prefix_end(run, LONGEST_TRIGGER_WORD);
