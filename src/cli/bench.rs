@@ -6,9 +6,9 @@
 use super::client::Connection;
 use super::parse_article_line;
 use crate::api::v1::{
-    AnalyzeArticleRequest, ArticleInput, EntityType, IngestArticlesRequest, ListEntitiesRequest,
-    ListStatementsRequest, ListTradeFactsRequest, ingest_service_client::IngestServiceClient,
-    query_service_client::QueryServiceClient,
+    AnalyzeArticleRequest, ArticleInput, EntitySummary, EntityType, IngestArticlesRequest,
+    ListEntitiesRequest, ListStatementsRequest, ListTradeFactsRequest,
+    ingest_service_client::IngestServiceClient, query_service_client::QueryServiceClient,
 };
 use anyhow::Context;
 use clap::{Args, ValueEnum};
@@ -313,6 +313,40 @@ where
     Ok(())
 }
 
+/// How many countries and speakers the query load is spread over.
+const QUERIED_ENTITIES: usize = 100;
+
+/// The [`QUERIED_ENTITIES`] entities of a type with the highest `count` (trade facts of a
+/// country, statements of a speaker), none with a count of zero: the ones with deep pages.
+/// Reads every entity of the type, a page of 1,000 at a time.
+async fn most_active(
+    client: &mut QueryServiceClient<Connection>,
+    entity_type: EntityType,
+    count: fn(&EntitySummary) -> i64,
+) -> anyhow::Result<Vec<EntitySummary>> {
+    let mut all = Vec::new();
+    let mut page_token = String::new();
+    loop {
+        let page = client
+            .list_entities(ListEntitiesRequest {
+                page_size: 1000,
+                page_token,
+                r#type: entity_type as i32,
+                ..Default::default()
+            })
+            .await?
+            .into_inner();
+        all.extend(page.entities.into_iter().filter(|e| count(e) > 0));
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        page_token = page.next_page_token;
+    }
+    all.sort_by_key(|e| std::cmp::Reverse(count(e)));
+    all.truncate(QUERIED_ENTITIES);
+    Ok(all)
+}
+
 async fn query(
     channel: Connection,
     concurrency: usize,
@@ -320,27 +354,16 @@ async fn query(
     page_depth: usize,
 ) -> anyhow::Result<()> {
     let mut client = QueryServiceClient::new(channel.clone());
-    let entities = |entity_type: EntityType| ListEntitiesRequest {
-        page_size: 100,
-        r#type: entity_type as i32,
-        ..Default::default()
-    };
-    let countries: Vec<String> = client
-        .list_entities(entities(EntityType::Country))
+    let countries: Vec<String> =
+        most_active(&mut client, EntityType::Country, |e| e.trade_fact_count)
+            .await?
+            .into_iter()
+            .map(|e| e.country_code)
+            .filter(|c| !c.is_empty())
+            .collect();
+    let speakers: Vec<String> = most_active(&mut client, EntityType::Person, |e| e.statement_count)
         .await?
-        .into_inner()
-        .entities
         .into_iter()
-        .map(|e| e.country_code)
-        .filter(|c| !c.is_empty())
-        .collect();
-    let speakers: Vec<String> = client
-        .list_entities(entities(EntityType::Person))
-        .await?
-        .into_inner()
-        .entities
-        .into_iter()
-        .filter(|e| e.statement_count > 0)
         .map(|e| e.entity_id)
         .collect();
     anyhow::ensure!(
