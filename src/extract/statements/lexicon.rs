@@ -106,6 +106,19 @@ pub static QUANTIFIERS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     )
 });
 
+/// Cardinal number words ("one in five").
+pub static NUMBER_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(
+        "one two three four five six seven eight nine ten eleven twelve twenty thirty forty \
+         fifty hundred",
+    )
+});
+
+/// Words that make a number approximate ("about 4 in 10", "nearly half").
+pub static APPROXIMATORS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("about around approximately nearly almost roughly some just only over under fewer more")
+});
+
 /// Articles dropped from an unresolved speaker's name.
 pub static ARTICLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set("a an the"));
 

@@ -791,9 +791,13 @@ impl Extractor<'_, '_> {
         let prev = k.checked_sub(1).filter(|&p| p >= range.start);
         let prev_tok = prev.map(|p| &self.toks[p]);
         let prev_lower = prev_tok.map_or("", |t| t.lower.as_str());
+        // A share or a quantifier standing for people: "4 in 10 say", "42% say", "Some say".
+        let quantity = form
+            .filter(|f| !f.participle)
+            .and_then(|_| self.quantity_subject_before(range.start, k, cue.tokens.end));
         if let Some(f) = form {
             // Nouns and infinitives: "the report", "to say", "of forecasts", "Japan's request".
-            if DETERMINERS.contains(prev_lower)
+            if quantity.is_none() && DETERMINERS.contains(prev_lower)
                 || lexicon::NP_PREPOSITIONS.contains(prev_lower)
                 || matches!(prev_lower, "to" | "not" | "never" | "n't" | "without")
                 || prev_lower.ends_with("'s")
@@ -840,6 +844,7 @@ impl Extractor<'_, '_> {
             // ("that Smith write", "the market welcome").
             if f.base
                 && k == start
+                && quantity.is_none()
                 && prev_tok.is_some_and(|t| t.is_word() && !t.lower.ends_with('s'))
                 && !PRONOUNS.contains(prev_lower)
                 && !self.plural_subject_before(range.start, k)
@@ -889,7 +894,13 @@ impl Extractor<'_, '_> {
         // A phrase to the left: "X said", "X, Y's chairman, said".
         let mut left = self
             .np_before(range.start, k)
-            .map(|np| self.unclosed_appositive(range.start, np));
+            .map(|np| self.unclosed_appositive(range.start, np))
+            .or_else(|| {
+                quantity.clone().map(|np| Phrase {
+                    np,
+                    appositive: None,
+                })
+            });
         if left.is_none()
             && prev_is_comma
             && let Some(comma) = prev
@@ -1040,6 +1051,55 @@ impl Extractor<'_, '_> {
         }
     }
 
+    /// A share or a quantifier that is the whole subject of the cue at `end`: "4 in 10",
+    /// "one out of five", "42%", or a lone "some", "many", "most" opening its clause and
+    /// followed by the start of a clause ("Some say the plan ...", not "some state officials").
+    fn quantity_subject_before(
+        &self,
+        floor: usize,
+        end: usize,
+        after: usize,
+    ) -> Option<Range<usize>> {
+        let last = end.checked_sub(1).filter(|&l| l >= floor)?;
+        let numeric =
+            |k: usize| self.toks[k].is_number() || lexicon::NUMBER_WORDS.contains(self.lower(k));
+        let mut start = if self.is(last, "%") && last > floor && self.toks[last - 1].is_number() {
+            last - 1
+        } else if numeric(last)
+            && last >= floor + 2
+            && self.lower(last - 1) == "in"
+            && numeric(last - 2)
+        {
+            last - 2
+        } else if numeric(last)
+            && last >= floor + 3
+            && self.lower(last - 1) == "of"
+            && self.lower(last - 2) == "out"
+            && numeric(last - 3)
+        {
+            last - 3
+        } else if matches!(
+            self.lower(last),
+            "some" | "many" | "most" | "several" | "few"
+        ) && (last == floor
+            || matches!(self.lower(last - 1), "," | ";" | "and" | "but" | "yet"))
+        {
+            let next = self.toks.get(after)?;
+            let clause = next.lower == "that"
+                || DETERMINERS.contains(next.lower.as_str())
+                || (PRONOUNS.contains(next.lower.as_str()) && next.lower != "who")
+                || self.quotes.opened_at(after).is_some();
+            return clause.then_some(last..end);
+        } else {
+            return None;
+        };
+        // "about 4 in 10", "nearly 42%".
+        if start > floor && lexicon::APPROXIMATORS.contains(self.lower(start - 1)) {
+            start -= 1;
+        }
+        Some(start..end)
+    }
+
     /// Whether the phrase ending before token `end` has a plural head, so a base form after
     /// it is finite: "Proponents of the new bill say", "Cologne police say", "61 percent
     /// say", "about two-thirds say".
@@ -1049,6 +1109,13 @@ impl Extractor<'_, '_> {
         };
         let last_word = self.lower(last);
         if lexicon::PLURAL_HEADS.contains(last_word) {
+            return true;
+        }
+        // Coordinated subjects: "Mr. Ruiz and Ms. Lind say".
+        if phrase::left_np(self.toks, floor, end).is_some_and(|np| {
+            np.clone()
+                .any(|k| self.lower(k) == "and" || self.is(k, "&"))
+        }) {
             return true;
         }
         // "Those surveyed", "many of the delegates": a plural determiner opens the phrase.

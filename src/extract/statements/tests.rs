@@ -983,3 +983,31 @@ fn a_time_between_the_subject_and_the_cue_is_skipped() {
         assert_eq!(got[0].content, "the levy would stay", "{text}");
     }
 }
+
+#[test]
+fn shares_quantifiers_and_coordinated_names_take_a_base_form_cue() {
+    for (text, speaker) in [
+        ("About 4 in 10 say the levy is too high.", "About 4 in 10"),
+        (
+            "Nearly one out of five say they will move.",
+            "Nearly one out of five",
+        ),
+        ("Among farmers, 42% say prices will fall.", "42%"),
+        ("Some say the port will never reopen.", "Some"),
+        (
+            "Ms. Okafor and Mr. Lind say the talks have stalled.",
+            "Ms. Okafor and Mr. Lind",
+        ),
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(slice(text, got[0].speaker_span.as_ref()), speaker, "{text}");
+    }
+    // A quantifier before a noun is a determiner, not the subject.
+    for text in [
+        "Some state officials visited the port.",
+        "Many report cards arrived late.",
+    ] {
+        assert!(run(text).is_empty(), "{text}: {:?}", run(text));
+    }
+}
