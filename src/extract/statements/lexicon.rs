@@ -106,6 +106,12 @@ pub static QUANTIFIERS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     )
 });
 
+/// Negated forms of "be" and verbs of continuing that make an `-ing` cue finite ("isn't
+/// saying", "keeps saying").
+pub static PROGRESSIVE_AUXILIARIES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("isn't aren't wasn't weren't isn’t aren’t wasn’t weren’t keep keeps kept keeping")
+});
+
 /// Cardinal number words ("one in five").
 pub static NUMBER_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     set(

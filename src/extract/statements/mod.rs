@@ -779,8 +779,11 @@ impl Extractor<'_, '_> {
                 && self.toks[k - 1]
                     .text
                     .starts_with(|c: char| c.is_lowercase());
+            let progressive_aux = form.is_some_and(|f| f.participle && f.class == VerbClass::Say)
+                && (lexicon::PROGRESSIVE_AUXILIARIES.contains(lower) || lower == "not");
             let skip = SKIPPABLE.contains(lower)
                 || adverb
+                || progressive_aux
                 || (form.is_none_or(|f| f.participle) && BE.contains(lower));
             if !skip {
                 break;
@@ -859,7 +862,15 @@ impl Extractor<'_, '_> {
                 return;
             }
         }
-        let participle = form.is_some_and(|f| f.participle);
+        // "X is saying", "X isn't saying", "X keeps saying": a verb of saying in a finite verb
+        // phrase whose subject is the speaker, not a participle clause.
+        let progressive = form.is_some_and(|f| f.class == VerbClass::Say)
+            && prev_tok.is_some_and(Tok::is_word)
+            && (k..start).any(|p| {
+                let w = self.lower(p);
+                BE.contains(w) || lexicon::PROGRESSIVE_AUXILIARIES.contains(w)
+            });
+        let participle = form.is_some_and(|f| f.participle) && !progressive;
         let prev_is_comma = prev_tok.is_some_and(|t| t.text == "," || t.text == ";");
         let prev_closes = prev.is_some_and(|p| self.quotes.closed_at(p).is_some());
         let prev_coord = COORDINATORS.contains(prev_lower) || prev_lower == "while";

@@ -1011,3 +1011,33 @@ fn shares_quantifiers_and_coordinated_names_take_a_base_form_cue() {
         assert!(run(text).is_empty(), "{text}: {:?}", run(text));
     }
 }
+
+#[test]
+fn a_progressive_cue_takes_its_subject() {
+    for (text, speaker, content) in [
+        (
+            "The ministry is saying that the levy will stay.",
+            "The ministry",
+            "the levy will stay",
+        ),
+        (
+            "Ms. Okafor isn't saying whether the port broke any rules.",
+            "Ms. Okafor",
+            "whether the port broke any rules",
+        ),
+        (
+            "Farmers keep telling reporters the levy is too high.",
+            "Farmers",
+            "the levy is too high",
+        ),
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(slice(text, got[0].speaker_span.as_ref()), speaker, "{text}");
+        assert_eq!(got[0].content, content, "{text}");
+    }
+    // A participle after a comma still takes the speaker of the clause before.
+    let got = run("Ms. Okafor left the talks, saying the levy would stay.");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "the levy would stay");
+}
