@@ -1538,17 +1538,44 @@ impl Extractor<'_, '_> {
     /// as unfair". `None` when neither follows.
     fn naming_end(&self, from: usize, end: usize) -> Option<usize> {
         let limit = (from + 12).min(end);
-        if let Some(part) = (from..limit).find_map(|k| self.quotes.opened_at(k)) {
-            let close = self.quotes.parts[part].close.map_or(end, |c| c + 1);
-            return Some(close.min(end));
-        }
+        let quoted = (from..limit).find_map(|k| self.quotes.opened_at(k));
         let object = matches!(
             self.lower(from),
             "him" | "her" | "them" | "it" | "me" | "us" | "himself" | "herself" | "themselves"
         );
         let predicate = object && matches!(self.lower(from + 1), "a" | "an" | "the");
         let as_phrase = (from..limit).any(|k| self.lower(k) == "as");
-        (predicate || as_phrase).then_some(end)
+        (quoted.is_some() || predicate || as_phrase).then(|| self.naming_clause_end(from, end))
+    }
+
+    /// The end of the clause a naming verb opens: the characterization goes on past its first
+    /// quote ("called the plan \"a disaster\" and \"a waste\"", "described him as \"kind\"
+    /// with a \"big heart\"") up to a comma, semicolon, colon or dash outside quotes, or a
+    /// conjunction or preposition that opens the reporter's circumstances ("because ...",
+    /// "when ...", "during a visit").
+    fn naming_clause_end(&self, from: usize, end: usize) -> usize {
+        (from + 1..end)
+            .find(|&k| {
+                if self.quotes.quoted(k) {
+                    return false;
+                }
+                // A quote closing on its own comma ends the clause unless a list goes on
+                // ("a \"bully,\" a \"liar\""): "called him a \"bully,\" Ruiz said".
+                let comma_closed = self.quotes.closed_at(k - 1).is_some()
+                    && k >= 2
+                    && self.is(k - 2, ",")
+                    && !DETERMINERS.contains(self.lower(k))
+                    && !matches!(self.lower(k), "and" | "or");
+                if comma_closed {
+                    return true;
+                }
+                let w = self.lower(k);
+                matches!(w, "," | ";" | ":" | "(" | "--" | "—" | "–")
+                    || (w != "as"
+                        && (lexicon::SUBORDINATORS.contains(w)
+                            || matches!(w, "during" | "amid" | "amidst" | "despite")))
+            })
+            .unwrap_or(end)
     }
 
     /// Whether token `at` lies in a subordinate clause that opens the sentence ("While X

@@ -1041,3 +1041,40 @@ fn a_progressive_cue_takes_its_subject() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].content, "the levy would stay");
 }
+
+#[test]
+fn a_naming_verb_takes_the_whole_characterization() {
+    for (text, content) in [
+        (
+            "The mayor called the plan a \"disaster\" and \"a waste of money.\"",
+            "the plan a \"disaster\" and \"a waste of money.\"",
+        ),
+        (
+            "Ms. Okafor described the levy as \"unfair\" with a \"hidden cost\" for farmers.",
+            "the levy as \"unfair\" with a \"hidden cost\" for farmers",
+        ),
+        (
+            "The union called the deal a \"sellout\" because it cut wages.",
+            "the deal a \"sellout\"",
+        ),
+        (
+            "Mr. Lind described the port as a relic, a view his rivals share.",
+            "the port as a relic",
+        ),
+        (
+            "The governor called the strike a \"betrayal\" during a visit to the port.",
+            "the strike a \"betrayal\"",
+        ),
+        (
+            "Rivals called him a \"bully,\" a \"liar,\" and worse.",
+            "him a \"bully,\" a \"liar,\" and worse",
+        ),
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(got[0].content, content, "{text}");
+    }
+    let text = "Rivals called the mayor a \"bully,\" Ms. Okafor said.";
+    let got = run(text);
+    assert!(got.iter().all(|s| !s.content.contains("Okafor")), "{got:?}");
+}
