@@ -935,9 +935,15 @@ impl Extractor<'_, '_> {
                 appositive: None,
             });
         }
+        // The speaker's clause starts at its phrase, or at a description set off before it
+        // ("..., the director, Ana Ruiz, said").
         let boundary = left
             .as_ref()
-            .map_or(k, |p| p.np.start)
+            .map_or(k, |p| {
+                p.appositive
+                    .as_ref()
+                    .map_or(p.np.start, |a| a.start.min(p.np.start))
+            })
             .checked_sub(1)
             .filter(|&b| b >= range.start);
         if let Some(phrase) = left {
@@ -1226,23 +1232,43 @@ impl Extractor<'_, '_> {
 
     /// A subject followed by a relative clause that ends at `sep`: "Ortiz, who runs the port,
     /// said". Looks back a bounded number of tokens for ", who".
+    ///
+    /// The clause may follow an age ("Ruiz, 24, who ...") or a description set off after the
+    /// name ("Ruiz, a farmer who ..."), which then describes the speaker.
     fn relative_before(&self, floor: usize, sep: usize) -> Option<Phrase> {
         let limit = sep.saturating_sub(32).max(floor);
-        let who = (limit + 1..sep)
+        (limit + 1..sep)
             .rev()
-            .find(|&w| matches!(self.lower(w), "who" | "whose") && self.is_separator(w - 1))?;
+            .filter(|&w| matches!(self.lower(w), "who" | "whose"))
+            .find_map(|who| self.relative_subject(floor, who, sep))
+    }
+
+    /// The subject of a relative clause opening at token `who` and closing at `sep`.
+    fn relative_subject(&self, floor: usize, who: usize, sep: usize) -> Option<Phrase> {
         // The clause must not hold a statement boundary of its own.
         if (who..sep).any(|p| matches!(self.toks[p].text, ";" | ":" | "(" | ")")) {
             return None;
         }
-        let np = self.np_before(floor, who - 1)?;
+        let (mut open, appositive) = if self.is_separator(who - 1) {
+            (who - 1, None)
+        } else {
+            // "Ruiz, a farmer who grew up here, said": the description before "who".
+            let desc = phrase::left_np(self.toks, floor, who)?;
+            let open = desc.start.checked_sub(1).filter(|&c| c > floor)?;
+            if !self.is(open, ",") || PRONOUNS.contains(self.lower(desc.start)) {
+                return None;
+            }
+            (open, Some(desc.start..sep))
+        };
+        // "Ruiz, 24, who ...": an age between the name and the clause.
+        if open >= floor + 3 && self.toks[open - 1].is_number() && self.is(open - 2, ",") {
+            open -= 2;
+        }
+        let np = self.np_before(floor, open)?;
         let head = &self.toks[np.end - 1];
         let named = head.text.chars().next().is_some_and(char::is_uppercase)
-            || lexicon::ROLE_WORDS.contains(head.lower.as_str());
-        (named && !PRONOUNS.contains(head.lower.as_str())).then_some(Phrase {
-            np,
-            appositive: None,
-        })
+            || (appositive.is_none() && lexicon::ROLE_WORDS.contains(head.lower.as_str()));
+        (named && !PRONOUNS.contains(head.lower.as_str())).then_some(Phrase { np, appositive })
     }
 
     /// Whether the cue at token `cue` follows "who": a relative clause whose speaker is the
@@ -1361,9 +1387,15 @@ impl Extractor<'_, '_> {
             return None;
         }
         let role = self.np_before(floor, open)?;
-        let head = self.lower(role.end - 1);
+        let head = &self.toks[role.end - 1];
+        // A role word ("spokeswoman"), or any common noun describing the person ("Her main
+        // rival, Ana Ruiz,", "One hopeful, Ana Ruiz,").
+        let describes = lexicon::ROLE_WORDS.contains(head.lower.as_str())
+            || (head.is_word()
+                && head.text.starts_with(|c: char| c.is_lowercase())
+                && !PRONOUNS.contains(head.lower.as_str()));
         let opens_clause = role.start == floor || self.is(role.start - 1, ",");
-        (lexicon::ROLE_WORDS.contains(head) && opens_clause).then_some(Phrase {
+        (describes && opens_clause).then_some(Phrase {
             np: name,
             appositive: Some(role),
         })

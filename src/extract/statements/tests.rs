@@ -1078,3 +1078,36 @@ fn a_naming_verb_takes_the_whole_characterization() {
     let got = run(text);
     assert!(got.iter().all(|s| !s.content.contains("Okafor")), "{got:?}");
 }
+
+#[test]
+fn a_name_after_a_description_or_before_a_relative_clause_is_the_speaker() {
+    for (text, name_is) in [
+        (
+            "Her main rival, Ana Okafor, said the vote was rigged.",
+            "Ana Okafor",
+        ),
+        (
+            "One hopeful, Ana Okafor, says she will back the mayor.",
+            "Ana Okafor",
+        ),
+        (
+            "Carl Lind, the port editor who wrote the profile, said the story was true.",
+            "Carl Lind",
+        ),
+        (
+            "Carl Lind, 24, who was visiting from Ohio, said the rally was loud.",
+            "Carl Lind",
+        ),
+    ] {
+        let got = run(text);
+        let said = got.iter().find(|s| s.cue.starts_with("sa"));
+        assert!(said.is_some(), "{text}: {got:?}");
+        if let Some(s) = said {
+            assert_eq!(name(s), name_is, "{text}");
+        }
+    }
+    let text = "Exports rose, the director, Ana Okafor, said.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "Exports rose");
+}
