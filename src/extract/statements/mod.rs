@@ -875,12 +875,34 @@ impl Extractor<'_, '_> {
         let prev_closes = prev.is_some_and(|p| self.quotes.closed_at(p).is_some());
         let prev_coord = COORDINATORS.contains(prev_lower) || prev_lower == "while";
 
+        // "with 47 percent of voters saying ...": the phrase is the speaker, and the absolute
+        // clause ends at its comma.
+        if participle && let Some(np) = self.with_absolute_subject(range.start, k, cue.tokens.end) {
+            let from = self.content_start(cue.tokens.end, sent_end, form);
+            if !self.complement_ok(from, sent_end, form) {
+                return;
+            }
+            let end = (from..sent_end)
+                .find(|&p| self.is(p, ",") && !self.quotes.quoted(p))
+                .unwrap_or(sent_end);
+            let who = Who::Phrase(Phrase {
+                np,
+                appositive: None,
+            });
+            self.push_content(cue.tokens.clone(), who, from..end, 0.7);
+            return;
+        }
         // A participle or a coordinated cue: the speaker of the clause before.
         if participle || prev_coord {
             // ", adding", or a quote closing after its comma: ",'' adding".
             let comma_closes =
                 prev_closes && prev.is_some_and(|p| p > range.start && self.is(p - 1, ","));
-            if !(prev_is_comma || prev_coord || comma_closes) {
+            // "..., by saying", "after saying": a verb of saying as a gerund after a preposition
+            // of manner or time.
+            let gerund = participle
+                && form.is_some_and(|f| f.class == VerbClass::Say)
+                && matches!(prev_lower, "by" | "after" | "upon" | "while");
+            if !(prev_is_comma || prev_coord || comma_closes || gerund) {
                 return;
             }
             let who = match self.cands.len().checked_sub(1).filter(|&n| n >= first_cand) {
@@ -1917,27 +1939,47 @@ impl Extractor<'_, '_> {
         }
     }
 
-    /// The subject at the start of a sentence (past a leading adverbial clause), for a
-    /// participle cue with no statement before it: "Hu extolled the summit, saying ...".
+    /// The subject of an absolute clause "with X saying ...": the phrase between "with" and
+    /// the participle at `cue` ("with 47 percent of voters", "with three in 10").
+    fn with_absolute_subject(
+        &self,
+        floor: usize,
+        cue: usize,
+        after: usize,
+    ) -> Option<Range<usize>> {
+        let np = phrase::left_np(self.toks, floor, cue)
+            .or_else(|| self.quantity_subject_before(floor, cue, after))?;
+        let with = np.start.checked_sub(1).filter(|&w| w >= floor)?;
+        (self.lower(with) == "with" && !PRONOUNS.contains(self.lower(np.start))).then_some(np)
+    }
+
+    /// The subject at the start of a sentence (past a leading adverbial clause or adverb), for
+    /// a participle cue with no statement before it: "Hu extolled the summit, saying ...".
     fn subject(&self, range: Range<usize>, cue: usize) -> Option<Range<usize>> {
         let mut p = range.start;
         let opener = self.lower(p);
-        if matches!(
-            opener,
-            "in" | "during"
-                | "while"
-                | "when"
-                | "after"
-                | "at"
-                | "on"
-                | "as"
-                | "with"
-                | "since"
-                | "before"
-                | "speaking"
-                | "addressing"
-                | "meeting"
-        ) {
+        let adverb = self.toks[p].is_word()
+            && (ADJUNCT_STARTS.contains(opener)
+                || matches!(opener, "meanwhile" | "still" | "instead" | "now" | "yet")
+                || (opener.len() > 4 && opener.ends_with("ly")));
+        if adverb
+            || matches!(
+                opener,
+                "in" | "during"
+                    | "while"
+                    | "when"
+                    | "after"
+                    | "at"
+                    | "on"
+                    | "as"
+                    | "with"
+                    | "since"
+                    | "before"
+                    | "speaking"
+                    | "addressing"
+                    | "meeting"
+            )
+        {
             let limit = cue.min(p + 16);
             p = (p..limit).find(|&k| self.is(k, ","))? + 1;
         }

@@ -1111,3 +1111,34 @@ fn a_name_after_a_description_or_before_a_relative_clause_is_the_speaker() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].content, "Exports rose");
 }
+
+#[test]
+fn participles_after_an_opening_adverbial_a_preposition_or_with() {
+    for (text, speaker, content) in [
+        (
+            "Here in Salem, Mr. Lind stepped up his attacks, saying the port must reopen.",
+            "Mr. Lind",
+            "the port must reopen",
+        ),
+        (
+            "Meanwhile, the union backed the mayor, saying she had kept her word.",
+            "the union",
+            "she had kept her word",
+        ),
+        (
+            "Ms. Okafor answered the farmers by saying her plan was sound.",
+            "Ms. Okafor",
+            "her plan was sound",
+        ),
+        (
+            "The mayor leads, with 47 percent of voters saying they back her, a new poll shows.",
+            "47 percent of voters",
+            "they back her",
+        ),
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(slice(text, got[0].speaker_span.as_ref()), speaker, "{text}");
+        assert_eq!(got[0].content, content, "{text}");
+    }
+}
