@@ -71,6 +71,22 @@ pub static SPEECH_VERBS: LazyLock<HashMap<&'static str, Vec<VerbForm>>> = LazyLo
     map
 });
 
+/// "continue" as a verb of saying, which it is only next to a quotation ("She continued:
+/// \"...\""); not listed in `speech_verbs.txt`, where every form is a cue anywhere.
+pub fn continuing_form(word: &str) -> Option<VerbForm> {
+    let words: &'static [&'static str] = match word {
+        "continued" => &["continued"],
+        "continues" => &["continues"],
+        _ => return None,
+    };
+    Some(VerbForm {
+        words,
+        participle: false,
+        base: false,
+        class: VerbClass::Say,
+    })
+}
+
 /// Role and title words, lower case.
 pub static ROLE_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     include_str!("../data/statement_roles.txt")

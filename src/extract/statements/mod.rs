@@ -256,6 +256,18 @@ impl Extractor<'_, '_> {
                             .all(|(k, w)| self.lower(i + k) == *w && !self.quotes.quoted(i + k))
                 })
             });
+            // "continued" next to a quotation: "She continued: \"...\"", "\"...,\" he continued."
+            if let Some(form) = lexicon::continuing_form(lower)
+                && lowercase
+                && self.continues_a_quote(i, range.end)
+            {
+                cues.push(Cue {
+                    tokens: i..i + 1,
+                    kind: CueKind::Verb(form),
+                });
+                i += 1;
+                continue;
+            }
             // A passive ("was confirmed by the Senate", "criticized by rivals"): the subject
             // is not the speaker, and the agent speaks no content.
             let passive = |form: &VerbForm| {
@@ -279,6 +291,20 @@ impl Extractor<'_, '_> {
             i += 1;
         }
         cues
+    }
+
+    /// Whether "continued" at token `i` introduces or closes a quotation: a colon or a comma
+    /// and an opening mark after it, or the sentence ending after it with a quote closing
+    /// shortly before it.
+    fn continues_a_quote(&self, i: usize, end: usize) -> bool {
+        let next = i + 1;
+        let opens_after = self.quotes.opened_at(next).is_some()
+            || (matches!(self.toks.get(next).map(|t| t.text), Some(":" | ","))
+                && self.quotes.opened_at(next + 1).is_some())
+            || (self.is(next, ":") && next + 1 >= end);
+        let ends = next >= end || (next + 1 >= end && self.toks[next].is_punct());
+        let closed_before = (i.saturating_sub(6)..i).any(|k| self.quotes.closed_at(k).is_some());
+        opens_after || (ends && closed_before)
     }
 
     /// The number of tokens of a time adjunct at `at` that a clause follows: "Tuesday",

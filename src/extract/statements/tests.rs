@@ -1142,3 +1142,19 @@ fn participles_after_an_opening_adverbial_a_preposition_or_with() {
         assert_eq!(got[0].content, content, "{text}");
     }
 }
+
+#[test]
+fn continued_next_to_a_quotation_is_a_cue() {
+    let text = "Ms. Okafor continued: \"We will not stop until the port reopens.\"";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "We will not stop until the port reopens.");
+    let text = "\"The levy is a tax on farmers,\" Mr. Lind continued.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(name(&got[0]), "Lind");
+    // Elsewhere "continued" says nothing.
+    assert!(run("The talks continued into the night.").is_empty());
+    let got = run("Prices continued to fall, Ms. Okafor said.");
+    assert!(got.iter().all(|s| s.cue != "continued"), "{got:?}");
+}
