@@ -178,7 +178,8 @@ pub static STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 pub static NP_PREPOSITIONS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| set("of for from at in"));
 
-/// Third-person forms of cue verbs that news text uses mostly as plural nouns.
+/// Third-person forms of cue verbs that news text uses mostly as plural nouns; they are cues
+/// only before "that", a colon or a quotation, or at the end of the sentence.
 pub static MOSTLY_NOUNS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     set(
         "states comments reports notes remarks advocates tweets promises pledges claims \

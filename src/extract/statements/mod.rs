@@ -838,6 +838,20 @@ impl Extractor<'_, '_> {
             if !f.participle && BE.contains(prev_lower) {
                 return;
             }
+            // "Rust Belt states", "the battleground states", "his remarks": forms far more
+            // often nouns are cues only before "that", a colon or a quotation, or closing the
+            // sentence ("Prices will rise, the report notes.").
+            let next = cue.tokens.end;
+            if f.words.len() == 1
+                && lexicon::MOSTLY_NOUNS.contains(self.lower(start))
+                && !(self.lower(next) == "that"
+                    || self.is(next, ":")
+                    || self.quotes.opened_at(next).is_some()
+                    || (self.is(next, ",") && self.quotes.opened_at(next + 1).is_some())
+                    || next >= sent_end)
+            {
+                return;
+            }
             // "the state of", "claims of": a noun.
             let past = f
                 .words

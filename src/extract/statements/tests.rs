@@ -1158,3 +1158,28 @@ fn continued_next_to_a_quotation_is_a_cue() {
     let got = run("Prices continued to fall, Ms. Okafor said.");
     assert!(got.iter().all(|s| s.cue != "continued"), "{got:?}");
 }
+
+#[test]
+fn a_form_mostly_read_as_a_noun_needs_that_a_colon_or_a_quote() {
+    for text in [
+        "Farm states like Iowa are important in turning out voters.",
+        "The mayor visited the battleground states by bus.",
+    ] {
+        assert!(run(text).is_empty(), "{text}: {:?}", run(text));
+    }
+    for (text, content) in [
+        (
+            "The charter states that the port is public.",
+            "the port is public",
+        ),
+        ("The ministry notes: \"Exports rose.\"", "Exports rose."),
+        (
+            "Exports rose in May, the ministry notes.",
+            "Exports rose in May",
+        ),
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(got[0].content, content, "{text}");
+    }
+}
