@@ -894,7 +894,30 @@ impl Extractor<'_, '_> {
             {
                 return;
             }
-            // A relative clause: "what they hope will ...".
+            // A relative clause whose gap is in what was said: "a wall, which he said Mexico
+            // should pay for", "the changes, which officials said will start in May". The
+            // content is the relative pronoun and the rest of the clause.
+            if matches!(f.class, VerbClass::Say | VerbClass::Name)
+                && let Some((rel, np)) = self.relative_gap(range.start, k)
+            {
+                let from = cue.tokens.end;
+                let end = if f.class == VerbClass::Name {
+                    self.naming_end(from, sent_end).unwrap_or(from)
+                } else {
+                    (from..sent_end)
+                        .find(|&p| self.is_separator(p) || matches!(self.toks[p].text, ";" | ":"))
+                        .unwrap_or(sent_end)
+                };
+                if self.word_count(&(from..end)) >= 2 {
+                    let who = Who::Phrase(Phrase {
+                        np,
+                        appositive: None,
+                    });
+                    self.push_around(cue.tokens.clone(), who, rel..rel + 1, from..end);
+                }
+                return;
+            }
+            // Other cues in such a clause: "what they hope will ...".
             if k >= range.start + 2
                 && PRONOUNS.contains(prev_lower)
                 && matches!(self.lower(k - 2), "what" | "which" | "whom")
@@ -1128,6 +1151,18 @@ impl Extractor<'_, '_> {
                 self.push_before(cue.tokens.clone(), who, content, b);
             }
         }
+    }
+
+    /// The relative pronoun and the subject of a cue that stands inside a relative clause
+    /// ending before token `end`: "which he said", "what many analysts said", "who officials
+    /// say" (the pronoun is the object of the cue's complement, not its subject).
+    fn relative_gap(&self, floor: usize, end: usize) -> Option<(usize, Range<usize>)> {
+        let np = phrase::left_np(self.toks, floor, end)?;
+        let rel = np.start.checked_sub(1).filter(|&r| r >= floor)?;
+        let relative = matches!(self.lower(rel), "which" | "what" | "whom" | "who")
+            && !self.quotes.quoted(rel)
+            && np.len() <= 6;
+        relative.then_some((rel, np))
     }
 
     /// A share or a quantifier that is the whole subject of the cue at `end`: "4 in 10",

@@ -1183,3 +1183,29 @@ fn a_form_mostly_read_as_a_noun_needs_that_a_colon_or_a_quote() {
         assert_eq!(got[0].content, content, "{text}");
     }
 }
+
+#[test]
+fn a_cue_inside_a_relative_clause_says_the_clause() {
+    for (text, speaker, content) in [
+        (
+            "The mayor wants a new dock, which she said the state should pay for.",
+            "she",
+            "which the state should pay for",
+        ),
+        (
+            "The rules, which officials said will start in May, cover all ports.",
+            "officials",
+            "which will start in May",
+        ),
+        (
+            "Exports rose in what many analysts said was a sign of recovery.",
+            "many analysts",
+            "what was a sign of recovery",
+        ),
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(slice(text, got[0].speaker_span.as_ref()), speaker, "{text}");
+        assert_eq!(got[0].content, content, "{text}");
+    }
+}
