@@ -1803,6 +1803,20 @@ impl Extractor<'_, '_> {
                 })
     }
 
+    /// Whether an existential clause opens at token `i` ("there was no evidence", "there
+    /// will be talks", "here is the plan"): "there" and "here" before a verb are subjects,
+    /// not adjuncts.
+    fn existential_at(&self, i: usize) -> bool {
+        matches!(self.lower(i), "there" | "here") && {
+            let next = self.lower(i + 1);
+            BE.contains(next)
+                || lexicon::AUXILIARIES.contains(next)
+                || next.ends_with("n't")
+                || next.ends_with("n’t")
+                || matches!(next, "seems" | "seemed" | "appears" | "appeared")
+        }
+    }
+
     /// Whether only adjuncts follow a cue up to the sentence end: "said on Friday", "said
     /// in a statement", ", adding ...".
     fn adjuncts_only(&self, from: usize, end: usize) -> bool {
@@ -1816,7 +1830,7 @@ impl Extractor<'_, '_> {
         if first.text == ":" || self.quotes.opened_at(from).is_some() {
             return false;
         }
-        if !ADJUNCT_STARTS.contains(first.lower.as_str()) {
+        if !ADJUNCT_STARTS.contains(first.lower.as_str()) || self.existential_at(from) {
             return false;
         }
         // An adjunct, unless a "that" clause follows it: "said on Friday that ...".
@@ -1874,7 +1888,7 @@ impl Extractor<'_, '_> {
         // "said on Friday that ...", "told reporters in Beijing that ...", but not the
         // pronoun of "says it is hard to blame anyone for that".
         let adjunct_first = self.toks.get(from).is_some_and(|t| {
-            ADJUNCT_STARTS.contains(t.lower.as_str())
+            (ADJUNCT_STARTS.contains(t.lower.as_str()) && !self.existential_at(from))
                 || lexicon::CLAUSE_LESS_PREPOSITIONS.contains(t.lower.as_str())
                 || phrase::is_name_word(t)
                 || (t.lower.len() > 4 && t.lower.ends_with("ly"))

@@ -1209,3 +1209,25 @@ fn a_cue_inside_a_relative_clause_says_the_clause() {
         assert_eq!(got[0].content, content, "{text}");
     }
 }
+
+#[test]
+fn there_before_a_verb_opens_the_content() {
+    for (text, content) in [
+        (
+            "Pressed by the host, Mr. Lind said there was no evidence of fraud.",
+            "there was no evidence of fraud",
+        ),
+        (
+            "Ms. Okafor said there will be talks that could end the strike.",
+            "there will be talks that could end the strike",
+        ),
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(got[0].content, content, "{text}");
+    }
+    // "there" as a place is still an adjunct.
+    let got = run("\"We will win,\" Mr. Lind said there.");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "We will win,");
+}
