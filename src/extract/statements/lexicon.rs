@@ -269,7 +269,8 @@ pub static ADJUNCT_STARTS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         "on in at during after before while when as from yesterday today tonight \
          here there monday tuesday wednesday thursday friday saturday sunday last earlier \
          later recently late early this next through via over according outside inside \
-         afterwards then again also",
+         afterwards then again also aboard amid amidst among alongside behind beside near \
+         throughout within atop despite upon",
     )
 });
 

@@ -1231,3 +1231,15 @@ fn there_before_a_verb_opens_the_content() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].content, "We will win,");
 }
+
+#[test]
+fn a_place_or_circumstance_after_the_cue_is_not_content() {
+    for text in [
+        "\"We will win,\" he said aboard his plane as he crossed Ohio.",
+        "\"We will win,\" Ms. Okafor said amid cheers from the crowd.",
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(got[0].content, "We will win,", "{text}");
+    }
+}
