@@ -1010,7 +1010,9 @@ impl Extractor<'_, '_> {
         if left.is_none()
             && let Some(sep) = prev.filter(|&p| self.is_separator(p))
         {
-            left = self.relative_before(range.start, sep);
+            left = self
+                .relative_before(range.start, sep)
+                .or_else(|| self.dashed_aside_before(range.start, sep));
         }
         // "X, who said ...": the relative pronoun stands for X.
         let relative = left.is_none() && self.relative_pronoun(range.start, k);
@@ -1366,6 +1368,32 @@ impl Extractor<'_, '_> {
         let named = head.text.chars().next().is_some_and(char::is_uppercase)
             || (appositive.is_none() && lexicon::ROLE_WORDS.contains(head.lower.as_str()));
         (named && !PRONOUNS.contains(head.lower.as_str())).then_some(Phrase { np, appositive })
+    }
+
+    /// A subject with an aside set off by dashes before the cue: "Democrats -- and some
+    /// Republicans -- say", "Ana Ruiz -- a teacher from the valley -- says". The aside holds
+    /// no cue and no quote; it describes the speaker.
+    fn dashed_aside_before(&self, floor: usize, close: usize) -> Option<Phrase> {
+        let is_dash = |p: usize| matches!(self.toks[p].text, "--" | "—" | "–");
+        if !is_dash(close) {
+            return None;
+        }
+        let limit = close.saturating_sub(24).max(floor);
+        let open = (limit..close).rev().find(|&p| is_dash(p))?;
+        let aside = open + 1..close;
+        if aside.is_empty()
+            || aside.clone().any(|p| {
+                let t = &self.toks[p];
+                t.is_speech_verb() || self.quotes.quoted(p) || matches!(t.text, ";" | ":")
+            })
+        {
+            return None;
+        }
+        let np = self.np_before(floor, open)?;
+        (!PRONOUNS.contains(self.lower(np.start)) || np.len() > 1).then_some(Phrase {
+            np,
+            appositive: Some(aside),
+        })
     }
 
     /// Whether the cue at token `cue` follows "who": a relative clause whose speaker is the

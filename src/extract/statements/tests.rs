@@ -1243,3 +1243,21 @@ fn a_place_or_circumstance_after_the_cue_is_not_content() {
         assert_eq!(got[0].content, "We will win,", "{text}");
     }
 }
+
+#[test]
+fn a_subject_with_an_aside_between_dashes() {
+    for (text, name_is) in [
+        (
+            "Farmers -- and some traders -- say the levy is too high.",
+            "Farmers",
+        ),
+        (
+            "Ana Okafor — a teacher from the valley — says the school will close.",
+            "Ana Okafor",
+        ),
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(name(&got[0]), name_is, "{text}");
+    }
+}
