@@ -2056,6 +2056,26 @@ impl Extractor<'_, '_> {
         }
     }
 
+    /// Where a sentence starts past a dateline ("WASHINGTON (Reuters) - ", "CONCORD, N.H. —
+    /// "): a dash within the first words, with only capitalized words, commas and a
+    /// parenthesized agency before it. `start` itself when there is none.
+    fn after_dateline(&self, start: usize, cue: usize) -> usize {
+        let limit = (start + 10).min(cue);
+        let mut depth = 0usize;
+        for k in start..limit {
+            let t = &self.toks[k];
+            match t.text {
+                "-" | "--" | "—" | "–" if depth == 0 && k > start => return k + 1,
+                "(" => depth += 1,
+                ")" => depth = depth.saturating_sub(1),
+                "," | "." => {}
+                _ if depth > 0 || phrase::is_name_word(t) => {}
+                _ => return start,
+            }
+        }
+        start
+    }
+
     /// The subject of an absolute clause "with X saying ...": the phrase between "with" and
     /// the participle at `cue` ("with 47 percent of voters", "with three in 10").
     fn with_absolute_subject(
@@ -2073,7 +2093,7 @@ impl Extractor<'_, '_> {
     /// The subject at the start of a sentence (past a leading adverbial clause or adverb), for
     /// a participle cue with no statement before it: "Hu extolled the summit, saying ...".
     fn subject(&self, range: Range<usize>, cue: usize) -> Option<Range<usize>> {
-        let mut p = range.start;
+        let mut p = self.after_dateline(range.start, cue);
         let opener = self.lower(p);
         let adverb = self.toks[p].is_word()
             && (ADJUNCT_STARTS.contains(opener)

@@ -1261,3 +1261,15 @@ fn a_subject_with_an_aside_between_dashes() {
         assert_eq!(name(&got[0]), name_is, "{text}");
     }
 }
+
+#[test]
+fn a_dateline_is_not_the_subject_of_a_participle() {
+    for text in [
+        "SALEM (Reuters) - Ms. Okafor backed the levy on Monday, saying it would help farmers.",
+        "SALEM, Ore. — Ms. Okafor backed the levy on Monday, saying it would help farmers.",
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(name(&got[0]), "Okafor", "{text}");
+    }
+}
