@@ -280,6 +280,24 @@ impl Extractor<'_, '_> {
                 i += form.words.len();
                 continue;
             }
+            // "went on to say", "goes on to tell": one finite cue of four words.
+            if let Some(form) = matched
+                && form.base
+                && i >= range.start + 3
+                && self.lower(i - 1) == "to"
+                && self.lower(i - 2) == "on"
+                && matches!(self.lower(i - 3), "went" | "goes" | "go" | "going" | "gone")
+            {
+                cues.push(Cue {
+                    tokens: i - 3..i + form.words.len(),
+                    kind: CueKind::Verb(VerbForm {
+                        base: false,
+                        ..*form
+                    }),
+                });
+                i += form.words.len();
+                continue;
+            }
             if let Some(form) = matched {
                 cues.push(Cue {
                     tokens: i..i + form.words.len(),

@@ -1273,3 +1273,17 @@ fn a_dateline_is_not_the_subject_of_a_participle() {
         assert_eq!(name(&got[0]), "Okafor", "{text}");
     }
 }
+
+#[test]
+fn went_on_to_say_is_a_cue_of_its_subject() {
+    let text = "Ms. Okafor praised the farmers and went on to say the levy would be cut.";
+    let got = run(text);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0].content, "the farmers");
+    assert_eq!(got[1].cue, "went on to say");
+    assert_eq!(got[1].content, "the levy would be cut");
+    let text = "Mr. Lind went on to say that the port would reopen.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(name(&got[0]), "Lind");
+}
