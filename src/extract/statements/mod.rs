@@ -1930,7 +1930,9 @@ impl Extractor<'_, '_> {
         if form.is_some_and(|f| f.class == VerbClass::Name) {
             return from;
         }
-        let limit = (from + 10).min(end);
+        // A listener may be long: "told customers at a diner in Salem, Ore., that ...".
+        let reach = if form.is_some_and(is_tell) { 16 } else { 10 };
+        let limit = (from + reach).min(end);
         // "said on Friday that ...", "told reporters in Beijing that ...", but not the
         // pronoun of "says it is hard to blame anyone for that".
         let adjunct_first = self.toks.get(from).is_some_and(|t| {

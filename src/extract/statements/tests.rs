@@ -1287,3 +1287,12 @@ fn went_on_to_say_is_a_cue_of_its_subject() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(name(&got[0]), "Lind");
 }
+
+#[test]
+fn a_long_listener_before_that_is_not_content() {
+    let text = "Ms. Okafor told shoppers at a busy market in Salem, Oregon, on Monday that \
+                the levy would be cut.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "the levy would be cut");
+}
