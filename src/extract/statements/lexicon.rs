@@ -71,6 +71,22 @@ pub static SPEECH_VERBS: LazyLock<HashMap<&'static str, Vec<VerbForm>>> = LazyLo
     map
 });
 
+/// "continue" as a verb of saying, which it is only next to a quotation ("She continued:
+/// \"...\""); not listed in `speech_verbs.txt`, where every form is a cue anywhere.
+pub fn continuing_form(word: &str) -> Option<VerbForm> {
+    let words: &'static [&'static str] = match word {
+        "continued" => &["continued"],
+        "continues" => &["continues"],
+        _ => return None,
+    };
+    Some(VerbForm {
+        words,
+        participle: false,
+        base: false,
+        class: VerbClass::Say,
+    })
+}
+
 /// Role and title words, lower case.
 pub static ROLE_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     include_str!("../data/statement_roles.txt")
@@ -104,6 +120,25 @@ pub static QUANTIFIERS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          four five six seven eight nine ten eleven twelve dozen dozens hundreds thousands \
          millions both all some",
     )
+});
+
+/// Negated forms of "be" and verbs of continuing that make an `-ing` cue finite ("isn't
+/// saying", "keeps saying").
+pub static PROGRESSIVE_AUXILIARIES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("isn't aren't wasn't weren't isn’t aren’t wasn’t weren’t keep keeps kept keeping")
+});
+
+/// Cardinal number words ("one in five").
+pub static NUMBER_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(
+        "one two three four five six seven eight nine ten eleven twelve twenty thirty forty \
+         fifty hundred",
+    )
+});
+
+/// Words that make a number approximate ("about 4 in 10", "nearly half").
+pub static APPROXIMATORS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("about around approximately nearly almost roughly some just only over under fewer more")
 });
 
 /// Articles dropped from an unresolved speaker's name.
@@ -143,7 +178,8 @@ pub static STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 pub static NP_PREPOSITIONS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| set("of for from at in"));
 
-/// Third-person forms of cue verbs that news text uses mostly as plural nouns.
+/// Third-person forms of cue verbs that news text uses mostly as plural nouns; they are cues
+/// only before "that", a colon or a quotation, or at the end of the sentence.
 pub static MOSTLY_NOUNS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     set(
         "states comments reports notes remarks advocates tweets promises pledges claims \
@@ -233,7 +269,8 @@ pub static ADJUNCT_STARTS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         "on in at during after before while when as from yesterday today tonight \
          here there monday tuesday wednesday thursday friday saturday sunday last earlier \
          later recently late early this next through via over according outside inside \
-         afterwards then again also",
+         afterwards then again also aboard amid amidst among alongside behind beside near \
+         throughout within atop despite upon",
     )
 });
 

@@ -266,6 +266,18 @@ impl Extractor<'_, '_> {
                         .enumerate()
                         .all(|(k, w)| self.lower(i + k) == *w && !self.quotes.quoted(i + k))
             });
+            // "continued" next to a quotation: "She continued: \"...\"", "\"...,\" he continued."
+            if let Some(form) = lexicon::continuing_form(lower)
+                && lowercase
+                && self.continues_a_quote(i, range.end)
+            {
+                cues.push(Cue {
+                    tokens: i..i + 1,
+                    kind: CueKind::Verb(form),
+                });
+                i += 1;
+                continue;
+            }
             // A passive ("was confirmed by the Senate", "criticized by rivals"): the subject
             // is not the speaker, and the agent speaks no content.
             let passive = |form: &VerbForm| {
@@ -275,6 +287,24 @@ impl Extractor<'_, '_> {
             if let Some(form) = matched
                 && passive(form)
             {
+                i += form.words.len();
+                continue;
+            }
+            // "went on to say", "goes on to tell": one finite cue of four words.
+            if let Some(form) = matched
+                && form.base
+                && i >= range.start + 3
+                && self.lower(i - 1) == "to"
+                && self.lower(i - 2) == "on"
+                && matches!(self.lower(i - 3), "went" | "goes" | "go" | "going" | "gone")
+            {
+                cues.push(Cue {
+                    tokens: i - 3..i + form.words.len(),
+                    kind: CueKind::Verb(VerbForm {
+                        base: false,
+                        ..*form
+                    }),
+                });
                 i += form.words.len();
                 continue;
             }
@@ -289,6 +319,20 @@ impl Extractor<'_, '_> {
             i += 1;
         }
         cues
+    }
+
+    /// Whether "continued" at token `i` introduces or closes a quotation: a colon or a comma
+    /// and an opening mark after it, or the sentence ending after it with a quote closing
+    /// shortly before it.
+    fn continues_a_quote(&self, i: usize, end: usize) -> bool {
+        let next = i + 1;
+        let opens_after = self.quotes.opened_at(next).is_some()
+            || (matches!(self.toks.get(next).map(|t| t.text), Some(":" | ","))
+                && self.quotes.opened_at(next + 1).is_some())
+            || (self.is(next, ":") && next + 1 >= end);
+        let ends = next >= end || (next + 1 >= end && self.toks[next].is_punct());
+        let closed_before = (i.saturating_sub(6)..i).any(|k| self.quotes.closed_at(k).is_some());
+        opens_after || (ends && closed_before)
     }
 
     /// The number of tokens of a time adjunct at `at` that a clause follows: "Tuesday",
@@ -789,8 +833,11 @@ impl Extractor<'_, '_> {
                 && self.toks[k - 1]
                     .text
                     .starts_with(|c: char| c.is_lowercase());
+            let progressive_aux = form.is_some_and(|f| f.participle && f.class == VerbClass::Say)
+                && (lexicon::PROGRESSIVE_AUXILIARIES.contains(lower) || lower == "not");
             let skip = SKIPPABLE.contains(lower)
                 || adverb
+                || progressive_aux
                 || (form.is_none_or(|f| f.participle) && BE.contains(lower));
             if !skip {
                 break;
@@ -801,9 +848,13 @@ impl Extractor<'_, '_> {
         let prev = k.checked_sub(1).filter(|&p| p >= range.start);
         let prev_tok = prev.map(|p| &self.toks[p]);
         let prev_lower = prev_tok.map_or("", |t| t.lower.as_str());
+        // A share or a quantifier standing for people: "4 in 10 say", "42% say", "Some say".
+        let quantity = form
+            .filter(|f| !f.participle)
+            .and_then(|_| self.quantity_subject_before(range.start, k, cue.tokens.end));
         if let Some(f) = form {
             // Nouns and infinitives: "the report", "to say", "of forecasts", "Japan's request".
-            if DETERMINERS.contains(prev_lower)
+            if quantity.is_none() && DETERMINERS.contains(prev_lower)
                 || lexicon::NP_PREPOSITIONS.contains(prev_lower)
                 || matches!(prev_lower, "to" | "not" | "never" | "n't" | "without")
                 || prev_lower.ends_with("'s")
@@ -813,6 +864,20 @@ impl Extractor<'_, '_> {
             }
             // Passives: "was said", unless a participle ("is saying").
             if !f.participle && BE.contains(prev_lower) {
+                return;
+            }
+            // "Rust Belt states", "the battleground states", "his remarks": forms far more
+            // often nouns are cues only before "that", a colon or a quotation, or closing the
+            // sentence ("Prices will rise, the report notes.").
+            let next = cue.tokens.end;
+            if f.words.len() == 1
+                && lexicon::MOSTLY_NOUNS.contains(self.lower(start))
+                && !(self.lower(next) == "that"
+                    || self.is(next, ":")
+                    || self.quotes.opened_at(next).is_some()
+                    || (self.is(next, ",") && self.quotes.opened_at(next + 1).is_some())
+                    || next >= sent_end)
+            {
                 return;
             }
             // "the state of", "claims of": a noun.
@@ -850,13 +915,37 @@ impl Extractor<'_, '_> {
             // ("that Smith write", "the market welcome").
             if f.base
                 && k == start
+                && quantity.is_none()
                 && prev_tok.is_some_and(|t| t.is_word() && !t.lower.ends_with('s'))
                 && !PRONOUNS.contains(prev_lower)
                 && !self.plural_subject_before(range.start, k)
             {
                 return;
             }
-            // A relative clause: "what they hope will ...".
+            // A relative clause whose gap is in what was said: "a wall, which he said Mexico
+            // should pay for", "the changes, which officials said will start in May". The
+            // content is the relative pronoun and the rest of the clause.
+            if matches!(f.class, VerbClass::Say | VerbClass::Name)
+                && let Some((rel, np)) = self.relative_gap(range.start, k)
+            {
+                let from = cue.tokens.end;
+                let end = if f.class == VerbClass::Name {
+                    self.naming_end(from, sent_end).unwrap_or(from)
+                } else {
+                    (from..sent_end)
+                        .find(|&p| self.is_separator(p) || matches!(self.toks[p].text, ";" | ":"))
+                        .unwrap_or(sent_end)
+                };
+                if self.word_count(&(from..end)) >= 2 {
+                    let who = Who::Phrase(Phrase {
+                        np,
+                        appositive: None,
+                    });
+                    self.push_around(cue.tokens.clone(), who, rel..rel + 1, from..end);
+                }
+                return;
+            }
+            // Other cues in such a clause: "what they hope will ...".
             if k >= range.start + 2
                 && PRONOUNS.contains(prev_lower)
                 && matches!(self.lower(k - 2), "what" | "which" | "whom")
@@ -864,17 +953,47 @@ impl Extractor<'_, '_> {
                 return;
             }
         }
-        let participle = form.is_some_and(|f| f.participle);
+        // "X is saying", "X isn't saying", "X keeps saying": a verb of saying in a finite verb
+        // phrase whose subject is the speaker, not a participle clause.
+        let progressive = form.is_some_and(|f| f.class == VerbClass::Say)
+            && prev_tok.is_some_and(Tok::is_word)
+            && (k..start).any(|p| {
+                let w = self.lower(p);
+                BE.contains(w) || lexicon::PROGRESSIVE_AUXILIARIES.contains(w)
+            });
+        let participle = form.is_some_and(|f| f.participle) && !progressive;
         let prev_is_comma = prev_tok.is_some_and(|t| t.text == "," || t.text == ";");
         let prev_closes = prev.is_some_and(|p| self.quotes.closed_at(p).is_some());
         let prev_coord = COORDINATORS.contains(prev_lower) || prev_lower == "while";
 
+        // "with 47 percent of voters saying ...": the phrase is the speaker, and the absolute
+        // clause ends at its comma.
+        if participle && let Some(np) = self.with_absolute_subject(range.start, k, cue.tokens.end) {
+            let from = self.content_start(cue.tokens.end, sent_end, form);
+            if !self.complement_ok(from, sent_end, form) {
+                return;
+            }
+            let end = (from..sent_end)
+                .find(|&p| self.is(p, ",") && !self.quotes.quoted(p))
+                .unwrap_or(sent_end);
+            let who = Who::Phrase(Phrase {
+                np,
+                appositive: None,
+            });
+            self.push_content(cue.tokens.clone(), who, from..end, 0.7);
+            return;
+        }
         // A participle or a coordinated cue: the speaker of the clause before.
         if participle || prev_coord {
             // ", adding", or a quote closing after its comma: ",'' adding".
             let comma_closes =
                 prev_closes && prev.is_some_and(|p| p > range.start && self.is(p - 1, ","));
-            if !(prev_is_comma || prev_coord || comma_closes) {
+            // "..., by saying", "after saying": a verb of saying as a gerund after a preposition
+            // of manner or time.
+            let gerund = participle
+                && form.is_some_and(|f| f.class == VerbClass::Say)
+                && matches!(prev_lower, "by" | "after" | "upon" | "while");
+            if !(prev_is_comma || prev_coord || comma_closes || gerund) {
                 return;
             }
             let who = match self.cands.len().checked_sub(1).filter(|&n| n >= first_cand) {
@@ -899,7 +1018,13 @@ impl Extractor<'_, '_> {
         // A phrase to the left: "X said", "X, Y's chairman, said".
         let mut left = self
             .np_before(range.start, k)
-            .map(|np| self.unclosed_appositive(range.start, np));
+            .map(|np| self.unclosed_appositive(range.start, np))
+            .or_else(|| {
+                quantity.clone().map(|np| Phrase {
+                    np,
+                    appositive: None,
+                })
+            });
         if left.is_none()
             && prev_is_comma
             && let Some(comma) = prev
@@ -913,7 +1038,9 @@ impl Extractor<'_, '_> {
         if left.is_none()
             && let Some(sep) = prev.filter(|&p| self.is_separator(p))
         {
-            left = self.relative_before(range.start, sep);
+            left = self
+                .relative_before(range.start, sep)
+                .or_else(|| self.dashed_aside_before(range.start, sep));
         }
         // "X, who said ...": the relative pronoun stands for X.
         let relative = left.is_none() && self.relative_pronoun(range.start, k);
@@ -923,9 +1050,15 @@ impl Extractor<'_, '_> {
                 appositive: None,
             });
         }
+        // The speaker's clause starts at its phrase, or at a description set off before it
+        // ("..., the director, Ana Ruiz, said").
         let boundary = left
             .as_ref()
-            .map_or(k, |p| p.np.start)
+            .map_or(k, |p| {
+                p.appositive
+                    .as_ref()
+                    .map_or(p.np.start, |a| a.start.min(p.np.start))
+            })
             .checked_sub(1)
             .filter(|&b| b >= range.start);
         if let Some(phrase) = left {
@@ -1050,6 +1183,67 @@ impl Extractor<'_, '_> {
         }
     }
 
+    /// The relative pronoun and the subject of a cue that stands inside a relative clause
+    /// ending before token `end`: "which he said", "what many analysts said", "who officials
+    /// say" (the pronoun is the object of the cue's complement, not its subject).
+    fn relative_gap(&self, floor: usize, end: usize) -> Option<(usize, Range<usize>)> {
+        let np = phrase::left_np(self.toks, floor, end)?;
+        let rel = np.start.checked_sub(1).filter(|&r| r >= floor)?;
+        let relative = matches!(self.lower(rel), "which" | "what" | "whom" | "who")
+            && !self.quotes.quoted(rel)
+            && np.len() <= 6;
+        relative.then_some((rel, np))
+    }
+
+    /// A share or a quantifier that is the whole subject of the cue at `end`: "4 in 10",
+    /// "one out of five", "42%", or a lone "some", "many", "most" opening its clause and
+    /// followed by the start of a clause ("Some say the plan ...", not "some state officials").
+    fn quantity_subject_before(
+        &self,
+        floor: usize,
+        end: usize,
+        after: usize,
+    ) -> Option<Range<usize>> {
+        let last = end.checked_sub(1).filter(|&l| l >= floor)?;
+        let numeric =
+            |k: usize| self.toks[k].is_number() || lexicon::NUMBER_WORDS.contains(self.lower(k));
+        let mut start = if self.is(last, "%") && last > floor && self.toks[last - 1].is_number() {
+            last - 1
+        } else if numeric(last)
+            && last >= floor + 2
+            && self.lower(last - 1) == "in"
+            && numeric(last - 2)
+        {
+            last - 2
+        } else if numeric(last)
+            && last >= floor + 3
+            && self.lower(last - 1) == "of"
+            && self.lower(last - 2) == "out"
+            && numeric(last - 3)
+        {
+            last - 3
+        } else if matches!(
+            self.lower(last),
+            "some" | "many" | "most" | "several" | "few"
+        ) && (last == floor
+            || matches!(self.lower(last - 1), "," | ";" | "and" | "but" | "yet"))
+        {
+            let next = self.toks.get(after)?;
+            let clause = next.lower == "that"
+                || DETERMINERS.contains(next.lower.as_str())
+                || (PRONOUNS.contains(next.lower.as_str()) && next.lower != "who")
+                || self.quotes.opened_at(after).is_some();
+            return clause.then_some(last..end);
+        } else {
+            return None;
+        };
+        // "about 4 in 10", "nearly 42%".
+        if start > floor && lexicon::APPROXIMATORS.contains(self.lower(start - 1)) {
+            start -= 1;
+        }
+        Some(start..end)
+    }
+
     /// Whether the phrase ending before token `end` has a plural head, so a base form after
     /// it is finite: "Proponents of the new bill say", "Cologne police say", "61 percent
     /// say", "about two-thirds say".
@@ -1059,6 +1253,13 @@ impl Extractor<'_, '_> {
         };
         let last_word = self.lower(last);
         if lexicon::PLURAL_HEADS.contains(last_word) {
+            return true;
+        }
+        // Coordinated subjects: "Mr. Ruiz and Ms. Lind say".
+        if phrase::left_np(self.toks, floor, end).is_some_and(|np| {
+            np.clone()
+                .any(|k| self.lower(k) == "and" || self.is(k, "&"))
+        }) {
             return true;
         }
         // "Those surveyed", "many of the delegates": a plural determiner opens the phrase.
@@ -1158,22 +1359,68 @@ impl Extractor<'_, '_> {
 
     /// A subject followed by a relative clause that ends at `sep`: "Ortiz, who runs the port,
     /// said". Looks back a bounded number of tokens for ", who".
+    ///
+    /// The clause may follow an age ("Ruiz, 24, who ...") or a description set off after the
+    /// name ("Ruiz, a farmer who ..."), which then describes the speaker.
     fn relative_before(&self, floor: usize, sep: usize) -> Option<Phrase> {
         let limit = sep.saturating_sub(32).max(floor);
-        let who = (limit + 1..sep)
+        (limit + 1..sep)
             .rev()
-            .find(|&w| matches!(self.lower(w), "who" | "whose") && self.is_separator(w - 1))?;
+            .filter(|&w| matches!(self.lower(w), "who" | "whose"))
+            .find_map(|who| self.relative_subject(floor, who, sep))
+    }
+
+    /// The subject of a relative clause opening at token `who` and closing at `sep`.
+    fn relative_subject(&self, floor: usize, who: usize, sep: usize) -> Option<Phrase> {
         // The clause must not hold a statement boundary of its own.
         if (who..sep).any(|p| matches!(self.toks[p].text, ";" | ":" | "(" | ")")) {
             return None;
         }
-        let np = self.np_before(floor, who - 1)?;
+        let (mut open, appositive) = if self.is_separator(who - 1) {
+            (who - 1, None)
+        } else {
+            // "Ruiz, a farmer who grew up here, said": the description before "who".
+            let desc = phrase::left_np(self.toks, floor, who)?;
+            let open = desc.start.checked_sub(1).filter(|&c| c > floor)?;
+            if !self.is(open, ",") || PRONOUNS.contains(self.lower(desc.start)) {
+                return None;
+            }
+            (open, Some(desc.start..sep))
+        };
+        // "Ruiz, 24, who ...": an age between the name and the clause.
+        if open >= floor + 3 && self.toks[open - 1].is_number() && self.is(open - 2, ",") {
+            open -= 2;
+        }
+        let np = self.np_before(floor, open)?;
         let head = &self.toks[np.end - 1];
         let named = head.text.chars().next().is_some_and(char::is_uppercase)
-            || lexicon::ROLE_WORDS.contains(head.lower.as_str());
-        (named && !PRONOUNS.contains(head.lower.as_str())).then_some(Phrase {
+            || (appositive.is_none() && lexicon::ROLE_WORDS.contains(head.lower.as_str()));
+        (named && !PRONOUNS.contains(head.lower.as_str())).then_some(Phrase { np, appositive })
+    }
+
+    /// A subject with an aside set off by dashes before the cue: "Democrats -- and some
+    /// Republicans -- say", "Ana Ruiz -- a teacher from the valley -- says". The aside holds
+    /// no cue and no quote; it describes the speaker.
+    fn dashed_aside_before(&self, floor: usize, close: usize) -> Option<Phrase> {
+        let is_dash = |p: usize| matches!(self.toks[p].text, "--" | "—" | "–");
+        if !is_dash(close) {
+            return None;
+        }
+        let limit = close.saturating_sub(24).max(floor);
+        let open = (limit..close).rev().find(|&p| is_dash(p))?;
+        let aside = open + 1..close;
+        if aside.is_empty()
+            || aside.clone().any(|p| {
+                let t = &self.toks[p];
+                t.is_speech_verb() || self.quotes.quoted(p) || matches!(t.text, ";" | ":")
+            })
+        {
+            return None;
+        }
+        let np = self.np_before(floor, open)?;
+        (!PRONOUNS.contains(self.lower(np.start)) || np.len() > 1).then_some(Phrase {
             np,
-            appositive: None,
+            appositive: Some(aside),
         })
     }
 
@@ -1293,9 +1540,15 @@ impl Extractor<'_, '_> {
             return None;
         }
         let role = self.np_before(floor, open)?;
-        let head = self.lower(role.end - 1);
+        let head = &self.toks[role.end - 1];
+        // A role word ("spokeswoman"), or any common noun describing the person ("Her main
+        // rival, Ana Ruiz,", "One hopeful, Ana Ruiz,").
+        let describes = lexicon::ROLE_WORDS.contains(head.lower.as_str())
+            || (head.is_word()
+                && head.text.starts_with(|c: char| c.is_lowercase())
+                && !PRONOUNS.contains(head.lower.as_str()));
         let opens_clause = role.start == floor || self.is(role.start - 1, ",");
-        (lexicon::ROLE_WORDS.contains(head) && opens_clause).then_some(Phrase {
+        (describes && opens_clause).then_some(Phrase {
             np: name,
             appositive: Some(role),
         })
@@ -1470,17 +1723,44 @@ impl Extractor<'_, '_> {
     /// as unfair". `None` when neither follows.
     fn naming_end(&self, from: usize, end: usize) -> Option<usize> {
         let limit = (from + 12).min(end);
-        if let Some(part) = (from..limit).find_map(|k| self.quotes.opened_at(k)) {
-            let close = self.quotes.parts[part].close.map_or(end, |c| c + 1);
-            return Some(close.min(end));
-        }
+        let quoted = (from..limit).find_map(|k| self.quotes.opened_at(k));
         let object = matches!(
             self.lower(from),
             "him" | "her" | "them" | "it" | "me" | "us" | "himself" | "herself" | "themselves"
         );
         let predicate = object && matches!(self.lower(from + 1), "a" | "an" | "the");
         let as_phrase = (from..limit).any(|k| self.lower(k) == "as");
-        (predicate || as_phrase).then_some(end)
+        (quoted.is_some() || predicate || as_phrase).then(|| self.naming_clause_end(from, end))
+    }
+
+    /// The end of the clause a naming verb opens: the characterization goes on past its first
+    /// quote ("called the plan \"a disaster\" and \"a waste\"", "described him as \"kind\"
+    /// with a \"big heart\"") up to a comma, semicolon, colon or dash outside quotes, or a
+    /// conjunction or preposition that opens the reporter's circumstances ("because ...",
+    /// "when ...", "during a visit").
+    fn naming_clause_end(&self, from: usize, end: usize) -> usize {
+        (from + 1..end)
+            .find(|&k| {
+                if self.quotes.quoted(k) {
+                    return false;
+                }
+                // A quote closing on its own comma ends the clause unless a list goes on
+                // ("a \"bully,\" a \"liar\""): "called him a \"bully,\" Ruiz said".
+                let comma_closed = self.quotes.closed_at(k - 1).is_some()
+                    && k >= 2
+                    && self.is(k - 2, ",")
+                    && !DETERMINERS.contains(self.lower(k))
+                    && !matches!(self.lower(k), "and" | "or");
+                if comma_closed {
+                    return true;
+                }
+                let w = self.lower(k);
+                matches!(w, "," | ";" | ":" | "(" | "--" | "—" | "–")
+                    || (w != "as"
+                        && (lexicon::SUBORDINATORS.contains(w)
+                            || matches!(w, "during" | "amid" | "amidst" | "despite")))
+            })
+            .unwrap_or(end)
     }
 
     /// Whether token `at` lies in a subordinate clause that opens the sentence ("While X
@@ -1579,6 +1859,20 @@ impl Extractor<'_, '_> {
                 })
     }
 
+    /// Whether an existential clause opens at token `i` ("there was no evidence", "there
+    /// will be talks", "here is the plan"): "there" and "here" before a verb are subjects,
+    /// not adjuncts.
+    fn existential_at(&self, i: usize) -> bool {
+        matches!(self.lower(i), "there" | "here") && {
+            let next = self.lower(i + 1);
+            BE.contains(next)
+                || lexicon::AUXILIARIES.contains(next)
+                || next.ends_with("n't")
+                || next.ends_with("n’t")
+                || matches!(next, "seems" | "seemed" | "appears" | "appeared")
+        }
+    }
+
     /// Whether only adjuncts follow a cue up to the sentence end: "said on Friday", "said
     /// in a statement", ", adding ...".
     fn adjuncts_only(&self, from: usize, end: usize) -> bool {
@@ -1592,7 +1886,7 @@ impl Extractor<'_, '_> {
         if first.text == ":" || self.quotes.opened_at(from).is_some() {
             return false;
         }
-        if !ADJUNCT_STARTS.contains(first.lower.as_str()) {
+        if !ADJUNCT_STARTS.contains(first.lower.as_str()) || self.existential_at(from) {
             return false;
         }
         // An adjunct, unless a "that" clause follows it: "said on Friday that ...".
@@ -1646,11 +1940,13 @@ impl Extractor<'_, '_> {
         if form.is_some_and(|f| f.class == VerbClass::Name) {
             return from;
         }
-        let limit = (from + 10).min(end);
+        // A listener may be long: "told customers at a diner in Salem, Ore., that ...".
+        let reach = if form.is_some_and(is_tell) { 16 } else { 10 };
+        let limit = (from + reach).min(end);
         // "said on Friday that ...", "told reporters in Beijing that ...", but not the
         // pronoun of "says it is hard to blame anyone for that".
         let adjunct_first = self.toks.get(from).is_some_and(|t| {
-            ADJUNCT_STARTS.contains(t.lower.as_str())
+            (ADJUNCT_STARTS.contains(t.lower.as_str()) && !self.existential_at(from))
                 || lexicon::CLAUSE_LESS_PREPOSITIONS.contains(t.lower.as_str())
                 || phrase::is_name_word(t)
                 || (t.lower.len() > 4 && t.lower.ends_with("ly"))
@@ -1790,27 +2086,67 @@ impl Extractor<'_, '_> {
         }
     }
 
-    /// The subject at the start of a sentence (past a leading adverbial clause), for a
-    /// participle cue with no statement before it: "Hu extolled the summit, saying ...".
+    /// Where a sentence starts past a dateline ("WASHINGTON (Reuters) - ", "CONCORD, N.H. —
+    /// "): a dash within the first words, with only capitalized words, commas and a
+    /// parenthesized agency before it. `start` itself when there is none.
+    fn after_dateline(&self, start: usize, cue: usize) -> usize {
+        let limit = (start + 10).min(cue);
+        let mut depth = 0usize;
+        for k in start..limit {
+            let t = &self.toks[k];
+            match t.text {
+                "-" | "--" | "—" | "–" if depth == 0 && k > start => return k + 1,
+                "(" => depth += 1,
+                ")" => depth = depth.saturating_sub(1),
+                "," | "." => {}
+                _ if depth > 0 || phrase::is_name_word(t) => {}
+                _ => return start,
+            }
+        }
+        start
+    }
+
+    /// The subject of an absolute clause "with X saying ...": the phrase between "with" and
+    /// the participle at `cue` ("with 47 percent of voters", "with three in 10").
+    fn with_absolute_subject(
+        &self,
+        floor: usize,
+        cue: usize,
+        after: usize,
+    ) -> Option<Range<usize>> {
+        let np = phrase::left_np(self.toks, floor, cue)
+            .or_else(|| self.quantity_subject_before(floor, cue, after))?;
+        let with = np.start.checked_sub(1).filter(|&w| w >= floor)?;
+        (self.lower(with) == "with" && !PRONOUNS.contains(self.lower(np.start))).then_some(np)
+    }
+
+    /// The subject at the start of a sentence (past a leading adverbial clause or adverb), for
+    /// a participle cue with no statement before it: "Hu extolled the summit, saying ...".
     fn subject(&self, range: Range<usize>, cue: usize) -> Option<Range<usize>> {
-        let mut p = range.start;
+        let mut p = self.after_dateline(range.start, cue);
         let opener = self.lower(p);
-        if matches!(
-            opener,
-            "in" | "during"
-                | "while"
-                | "when"
-                | "after"
-                | "at"
-                | "on"
-                | "as"
-                | "with"
-                | "since"
-                | "before"
-                | "speaking"
-                | "addressing"
-                | "meeting"
-        ) {
+        let adverb = self.toks[p].is_word()
+            && (ADJUNCT_STARTS.contains(opener)
+                || matches!(opener, "meanwhile" | "still" | "instead" | "now" | "yet")
+                || (opener.len() > 4 && opener.ends_with("ly")));
+        if adverb
+            || matches!(
+                opener,
+                "in" | "during"
+                    | "while"
+                    | "when"
+                    | "after"
+                    | "at"
+                    | "on"
+                    | "as"
+                    | "with"
+                    | "since"
+                    | "before"
+                    | "speaking"
+                    | "addressing"
+                    | "meeting"
+            )
+        {
             let limit = cue.min(p + 16);
             p = (p..limit).find(|&k| self.is(k, ","))? + 1;
         }

@@ -983,3 +983,316 @@ fn a_time_between_the_subject_and_the_cue_is_skipped() {
         assert_eq!(got[0].content, "the levy would stay", "{text}");
     }
 }
+
+#[test]
+fn shares_quantifiers_and_coordinated_names_take_a_base_form_cue() {
+    for (text, speaker) in [
+        ("About 4 in 10 say the levy is too high.", "About 4 in 10"),
+        (
+            "Nearly one out of five say they will move.",
+            "Nearly one out of five",
+        ),
+        ("Among farmers, 42% say prices will fall.", "42%"),
+        ("Some say the port will never reopen.", "Some"),
+        (
+            "Ms. Okafor and Mr. Lind say the talks have stalled.",
+            "Ms. Okafor and Mr. Lind",
+        ),
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(slice(text, got[0].speaker_span.as_ref()), speaker, "{text}");
+    }
+    // A quantifier before a noun is a determiner, not the subject.
+    for text in [
+        "Some state officials visited the port.",
+        "Many report cards arrived late.",
+    ] {
+        assert!(run(text).is_empty(), "{text}: {:?}", run(text));
+    }
+}
+
+#[test]
+fn a_progressive_cue_takes_its_subject() {
+    for (text, speaker, content) in [
+        (
+            "The ministry is saying that the levy will stay.",
+            "The ministry",
+            "the levy will stay",
+        ),
+        (
+            "Ms. Okafor isn't saying whether the port broke any rules.",
+            "Ms. Okafor",
+            "whether the port broke any rules",
+        ),
+        (
+            "Farmers keep telling reporters the levy is too high.",
+            "Farmers",
+            "the levy is too high",
+        ),
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(slice(text, got[0].speaker_span.as_ref()), speaker, "{text}");
+        assert_eq!(got[0].content, content, "{text}");
+    }
+    // A participle after a comma still takes the speaker of the clause before.
+    let got = run("Ms. Okafor left the talks, saying the levy would stay.");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "the levy would stay");
+}
+
+#[test]
+fn a_naming_verb_takes_the_whole_characterization() {
+    for (text, content) in [
+        (
+            "The mayor called the plan a \"disaster\" and \"a waste of money.\"",
+            "the plan a \"disaster\" and \"a waste of money.\"",
+        ),
+        (
+            "Ms. Okafor described the levy as \"unfair\" with a \"hidden cost\" for farmers.",
+            "the levy as \"unfair\" with a \"hidden cost\" for farmers",
+        ),
+        (
+            "The union called the deal a \"sellout\" because it cut wages.",
+            "the deal a \"sellout\"",
+        ),
+        (
+            "Mr. Lind described the port as a relic, a view his rivals share.",
+            "the port as a relic",
+        ),
+        (
+            "The governor called the strike a \"betrayal\" during a visit to the port.",
+            "the strike a \"betrayal\"",
+        ),
+        (
+            "Rivals called him a \"bully,\" a \"liar,\" and worse.",
+            "him a \"bully,\" a \"liar,\" and worse",
+        ),
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(got[0].content, content, "{text}");
+    }
+    let text = "Rivals called the mayor a \"bully,\" Ms. Okafor said.";
+    let got = run(text);
+    assert!(got.iter().all(|s| !s.content.contains("Okafor")), "{got:?}");
+}
+
+#[test]
+fn a_name_after_a_description_or_before_a_relative_clause_is_the_speaker() {
+    for (text, name_is) in [
+        (
+            "Her main rival, Ana Okafor, said the vote was rigged.",
+            "Ana Okafor",
+        ),
+        (
+            "One hopeful, Ana Okafor, says she will back the mayor.",
+            "Ana Okafor",
+        ),
+        (
+            "Carl Lind, the port editor who wrote the profile, said the story was true.",
+            "Carl Lind",
+        ),
+        (
+            "Carl Lind, 24, who was visiting from Ohio, said the rally was loud.",
+            "Carl Lind",
+        ),
+    ] {
+        let got = run(text);
+        let said = got.iter().find(|s| s.cue.starts_with("sa"));
+        assert!(said.is_some(), "{text}: {got:?}");
+        if let Some(s) = said {
+            assert_eq!(name(s), name_is, "{text}");
+        }
+    }
+    let text = "Exports rose, the director, Ana Okafor, said.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "Exports rose");
+}
+
+#[test]
+fn participles_after_an_opening_adverbial_a_preposition_or_with() {
+    for (text, speaker, content) in [
+        (
+            "Here in Salem, Mr. Lind stepped up his attacks, saying the port must reopen.",
+            "Mr. Lind",
+            "the port must reopen",
+        ),
+        (
+            "Meanwhile, the union backed the mayor, saying she had kept her word.",
+            "the union",
+            "she had kept her word",
+        ),
+        (
+            "Ms. Okafor answered the farmers by saying her plan was sound.",
+            "Ms. Okafor",
+            "her plan was sound",
+        ),
+        (
+            "The mayor leads, with 47 percent of voters saying they back her, a new poll shows.",
+            "47 percent of voters",
+            "they back her",
+        ),
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(slice(text, got[0].speaker_span.as_ref()), speaker, "{text}");
+        assert_eq!(got[0].content, content, "{text}");
+    }
+}
+
+#[test]
+fn continued_next_to_a_quotation_is_a_cue() {
+    let text = "Ms. Okafor continued: \"We will not stop until the port reopens.\"";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "We will not stop until the port reopens.");
+    let text = "\"The levy is a tax on farmers,\" Mr. Lind continued.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(name(&got[0]), "Lind");
+    // Elsewhere "continued" says nothing.
+    assert!(run("The talks continued into the night.").is_empty());
+    let got = run("Prices continued to fall, Ms. Okafor said.");
+    assert!(got.iter().all(|s| s.cue != "continued"), "{got:?}");
+}
+
+#[test]
+fn a_form_mostly_read_as_a_noun_needs_that_a_colon_or_a_quote() {
+    for text in [
+        "Farm states like Iowa are important in turning out voters.",
+        "The mayor visited the battleground states by bus.",
+    ] {
+        assert!(run(text).is_empty(), "{text}: {:?}", run(text));
+    }
+    for (text, content) in [
+        (
+            "The charter states that the port is public.",
+            "the port is public",
+        ),
+        ("The ministry notes: \"Exports rose.\"", "Exports rose."),
+        (
+            "Exports rose in May, the ministry notes.",
+            "Exports rose in May",
+        ),
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(got[0].content, content, "{text}");
+    }
+}
+
+#[test]
+fn a_cue_inside_a_relative_clause_says_the_clause() {
+    for (text, speaker, content) in [
+        (
+            "The mayor wants a new dock, which she said the state should pay for.",
+            "she",
+            "which the state should pay for",
+        ),
+        (
+            "The rules, which officials said will start in May, cover all ports.",
+            "officials",
+            "which will start in May",
+        ),
+        (
+            "Exports rose in what many analysts said was a sign of recovery.",
+            "many analysts",
+            "what was a sign of recovery",
+        ),
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(slice(text, got[0].speaker_span.as_ref()), speaker, "{text}");
+        assert_eq!(got[0].content, content, "{text}");
+    }
+}
+
+#[test]
+fn there_before_a_verb_opens_the_content() {
+    for (text, content) in [
+        (
+            "Pressed by the host, Mr. Lind said there was no evidence of fraud.",
+            "there was no evidence of fraud",
+        ),
+        (
+            "Ms. Okafor said there will be talks that could end the strike.",
+            "there will be talks that could end the strike",
+        ),
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(got[0].content, content, "{text}");
+    }
+    // "there" as a place is still an adjunct.
+    let got = run("\"We will win,\" Mr. Lind said there.");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "We will win,");
+}
+
+#[test]
+fn a_place_or_circumstance_after_the_cue_is_not_content() {
+    for text in [
+        "\"We will win,\" he said aboard his plane as he crossed Ohio.",
+        "\"We will win,\" Ms. Okafor said amid cheers from the crowd.",
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(got[0].content, "We will win,", "{text}");
+    }
+}
+
+#[test]
+fn a_subject_with_an_aside_between_dashes() {
+    for (text, name_is) in [
+        (
+            "Farmers -- and some traders -- say the levy is too high.",
+            "Farmers",
+        ),
+        (
+            "Ana Okafor — a teacher from the valley — says the school will close.",
+            "Ana Okafor",
+        ),
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(name(&got[0]), name_is, "{text}");
+    }
+}
+
+#[test]
+fn a_dateline_is_not_the_subject_of_a_participle() {
+    for text in [
+        "SALEM (Reuters) - Ms. Okafor backed the levy on Monday, saying it would help farmers.",
+        "SALEM, Ore. — Ms. Okafor backed the levy on Monday, saying it would help farmers.",
+    ] {
+        let got = run(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(name(&got[0]), "Okafor", "{text}");
+    }
+}
+
+#[test]
+fn went_on_to_say_is_a_cue_of_its_subject() {
+    let text = "Ms. Okafor praised the farmers and went on to say the levy would be cut.";
+    let got = run(text);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0].content, "the farmers");
+    assert_eq!(got[1].cue, "went on to say");
+    assert_eq!(got[1].content, "the levy would be cut");
+    let text = "Mr. Lind went on to say that the port would reopen.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(name(&got[0]), "Lind");
+}
+
+#[test]
+fn a_long_listener_before_that_is_not_content() {
+    let text = "Ms. Okafor told shoppers at a busy market in Salem, Oregon, on Monday that \
+                the levy would be cut.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "the levy would be cut");
+}
