@@ -279,7 +279,12 @@ pub async fn serve_listeners(
         .as_ref()
         .map(|_| metrics::install())
         .transpose()?;
-    let store: Arc<dyn Store> = Arc::new(metrics::MeteredStore::new(store));
+    // Store timings and counts are recorded only where something serves them.
+    let store: Arc<dyn Store> = if metrics_handle.is_some() {
+        Arc::new(metrics::MeteredStore::new(store))
+    } else {
+        store
+    };
     let stop_work = CancellationToken::new();
     let pipeline = Pipeline::start_with_extractor(
         store.clone(),
