@@ -1296,3 +1296,28 @@ fn a_long_listener_before_that_is_not_content() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].content, "the levy would be cut");
 }
+
+#[test]
+fn a_quote_closed_by_a_second_opening_curly_mark_ends_there() {
+    let text = "“The port will reopen next week,“ the harbour master said. Ships waited offshore.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "The port will reopen next week,");
+    assert_eq!(name(&got[0]), "the harbour master");
+    check_spans(text, &got);
+}
+
+#[test]
+fn a_straight_quote_closed_by_a_curly_mark_ends_there() {
+    let text = "\"Grain prices will fall,” the farm minister said. Buyers were wary.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "Grain prices will fall,");
+    assert_eq!(name(&got[0]), "the farm minister");
+    check_spans(text, &got);
+    // A curly nested quote inside a straight one keeps its own closing mark.
+    let text = "\"They called it “a fair deal” and left,\" the envoy said.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "They called it “a fair deal” and left,");
+}
