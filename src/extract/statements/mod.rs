@@ -1806,16 +1806,44 @@ impl Extractor<'_, '_> {
     /// Where an adjunct naming the medium of a statement starts in `from..end`, outside
     /// quotes: "in a statement", "in an interview with CNN", "in a ruling released Thursday".
     fn medium_adjunct(&self, from: usize, end: usize) -> Option<usize> {
-        (from..end.saturating_sub(2)).find(|&p| {
-            matches!(self.lower(p), "in" | "during")
-                && !self.quotes.quoted(p)
-                && (lexicon::POSSESSIVE_DETERMINERS.contains(self.lower(p + 1))
-                    || matches!(self.lower(p + 1), "a" | "an" | "the"))
-                && (lexicon::MEDIA_NOUNS.contains(self.lower(p + 2))
-                    || (p + 3 < end
-                        && !self.toks[p + 2].is_punct()
-                        && lexicon::MEDIA_NOUNS.contains(self.lower(p + 3))))
-        })
+        (from..end.saturating_sub(2))
+            .find(|&p| matches!(self.lower(p), "in" | "during") && self.medium_phrase_at(p, end))
+    }
+
+    /// Whether a preposition at `p` heads a phrase naming the medium of a statement: a
+    /// determiner, then a medium noun directly or after one word ("in a statement", "at a
+    /// news conference", "in her opening remarks").
+    fn medium_phrase_at(&self, p: usize, end: usize) -> bool {
+        p + 2 < end
+            && !self.quotes.quoted(p)
+            && (lexicon::POSSESSIVE_DETERMINERS.contains(self.lower(p + 1))
+                || matches!(self.lower(p + 1), "a" | "an" | "the"))
+            && (lexicon::MEDIA_NOUNS.contains(self.lower(p + 2))
+                || (p + 3 < end
+                    && !self.toks[p + 2].is_punct()
+                    && lexicon::MEDIA_NOUNS.contains(self.lower(p + 3))))
+    }
+
+    /// Past an adjunct naming the medium right after a cue, when the content follows it
+    /// after "that", a colon, or a comma opening a quote: "said in a statement that ...",
+    /// "wrote in an email: ...", "said at a news conference, \"...\"". Otherwise `p`.
+    fn past_medium_adjunct(&self, p: usize, end: usize) -> usize {
+        if !(matches!(self.lower(p), "in" | "during" | "at") && self.medium_phrase_at(p, end)) {
+            return p;
+        }
+        for k in p + 2..end.min(p + 16) {
+            if self.quotes.quoted(k) {
+                return p;
+            }
+            match self.toks[k].text {
+                ":" => return k,
+                "," if self.quotes.opened_at(k + 1).is_some() => return k,
+                "," | ";" | "." => return p,
+                _ if self.lower(k) == "that" => return k,
+                _ => {}
+            }
+        }
+        p
     }
 
     /// Whether what follows a cue, starting with an adjunct or a preposition, holds a clause
@@ -1972,6 +2000,7 @@ impl Extractor<'_, '_> {
         let mut p = from;
         // "said Tuesday he ...", "announced this month it would ...": the time is the cue's.
         p += self.time_adjunct_len(p, end);
+        p = self.past_medium_adjunct(p, end);
         // "asked Trump whether ...", "asked the minister about ...": the one asked is not
         // part of the question.
         if form.is_some_and(is_ask) && !opens_question(self.lower(p)) {

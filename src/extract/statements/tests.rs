@@ -1321,3 +1321,22 @@ fn a_straight_quote_closed_by_a_curly_mark_ends_there() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].content, "They called it “a fair deal” and left,");
 }
+
+#[test]
+fn an_adjunct_naming_the_medium_after_the_cue_is_not_the_content() {
+    let text = "The port authority said in a short statement that cargo volumes would grow.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "cargo volumes would grow");
+    assert_eq!(name(&got[0]), "The port authority");
+    check_spans(text, &got);
+    let text = "The farm minister wrote in a letter to growers: \"Prices will recover.\"";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "Prices will recover.");
+    let text = "The envoy said at a news conference, \"We are close to a deal.\"";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "We are close to a deal.");
+    assert_eq!(name(&got[0]), "The envoy");
+}
