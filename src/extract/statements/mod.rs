@@ -1122,6 +1122,14 @@ impl Extractor<'_, '_> {
                 self.push_quote(cue.tokens.clone(), Who::Phrase(phrase), part, 0.75);
                 return;
             }
+            // "X, who has pledged to cut taxes, ...": a commitment to act told of in a relative
+            // clause is background about X, not something X is reported to say here.
+            if relative
+                && form.is_some_and(|f| f.class == VerbClass::Act)
+                && self.lower(from) == "to"
+            {
+                return;
+            }
             if !self.complement_ok(from, sent_end, form) {
                 return;
             }

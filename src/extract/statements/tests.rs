@@ -1340,3 +1340,13 @@ fn an_adjunct_naming_the_medium_after_the_cue_is_not_the_content() {
     assert_eq!(got[0].content, "We are close to a deal.");
     assert_eq!(name(&got[0]), "The envoy");
 }
+
+#[test]
+fn a_pledge_to_act_in_a_relative_clause_is_background() {
+    let text = "The governor, who has pledged to cut fuel taxes, opened the bridge on Monday.";
+    let got = run(text);
+    assert!(got.is_empty(), "{got:?}");
+    let text = "The governor pledged to cut fuel taxes.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+}
