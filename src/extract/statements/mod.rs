@@ -1925,8 +1925,17 @@ impl Extractor<'_, '_> {
         if !ADJUNCT_STARTS.contains(first.lower.as_str()) || self.existential_at(from) {
             return false;
         }
-        // An adjunct, unless a "that" clause follows it: "said on Friday that ...".
+        // An adjunct, unless a "that" clause follows it: "said on Friday that ...". A trailing
+        // participle clause is not the cue's ("said in a statement, adding that ...").
         let limit = (from + 10).min(end);
+        let limit = (from..limit)
+            .find(|&k| {
+                self.is(k, ",")
+                    && !self.quotes.quoted(k)
+                    && k + 1 < end
+                    && self.is_trailing_participle(k + 1)
+            })
+            .unwrap_or(limit);
         !(from..limit).any(|k| {
             self.lower(k) == "that"
                 || (self.quotes.opened_at(k).is_some()

@@ -1350,3 +1350,15 @@ fn a_pledge_to_act_in_a_relative_clause_is_background() {
     let got = run(text);
     assert_eq!(got.len(), 1, "{got:?}");
 }
+
+#[test]
+fn a_quote_before_a_cue_with_a_medium_and_a_trailing_participle_is_the_content() {
+    let text = "\"The new rules will not help farmers,\" the minister said in a statement, \
+                adding that the rules were rushed.";
+    let got = run(text);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0].content, "The new rules will not help farmers,");
+    assert_eq!(name(&got[0]), "the minister");
+    assert_eq!(got[1].content, "the rules were rushed");
+    check_spans(text, &got);
+}
