@@ -1160,12 +1160,13 @@ impl Extractor<'_, '_> {
             && !self.starts_adjunct(cue.tokens.end)
             && let Some(np) = phrase::right_np(self.toks, cue.tokens.end, sent_end)
         {
-            let appositive = if self.is(np.end, ",") {
-                phrase::appositive_after(self.toks, np.end, sent_end)
+            let np_end = self.past_parenthetical(np.end, sent_end);
+            let appositive = if self.is(np_end, ",") {
+                phrase::appositive_after(self.toks, np_end, sent_end)
             } else {
                 None
             };
-            let after = appositive.as_ref().map_or(np.end, |a| a.end);
+            let after = appositive.as_ref().map_or(np_end, |a| a.end);
             // What follows the speaker may also modify it: "says a source involved in the
             // talks", as long as it holds no clause of its own.
             let modifier = form.is_some_and(|f| f.class == VerbClass::Say)
@@ -1189,6 +1190,17 @@ impl Extractor<'_, '_> {
                 self.push_before(cue.tokens.clone(), who, content, b);
             }
         }
+    }
+
+    /// Past a short parenthetical opening at token `at` ("said Rep. Ana Ruiz (D-Ore.), ...",
+    /// "said Lopez (pictured)"), outside quotes; otherwise `at`.
+    fn past_parenthetical(&self, at: usize, end: usize) -> usize {
+        if !self.is(at, "(") || self.quotes.quoted(at) {
+            return at;
+        }
+        (at + 1..end.min(at + 8))
+            .find(|&k| self.is(k, ")"))
+            .map_or(at, |k| k + 1)
     }
 
     /// The relative pronoun and the subject of a cue that stands inside a relative clause

@@ -1362,3 +1362,18 @@ fn a_quote_before_a_cue_with_a_medium_and_a_trailing_participle_is_the_content()
     assert_eq!(got[1].content, "the rules were rushed");
     check_spans(text, &got);
 }
+
+#[test]
+fn a_party_tag_after_the_speaker_of_an_inverted_cue_is_skipped() {
+    let text = "\"This is a bad day for farmers,\" said Rep. Ana Ruiz (D-Ore.), head of the \
+                farm caucus.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "This is a bad day for farmers,");
+    assert_eq!(name(&got[0]), "Ana Ruiz");
+    check_spans(text, &got);
+    let text = "\"The port will stay open,\" said Lopez (R), a port official.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(name(&got[0]), "Lopez");
+}
