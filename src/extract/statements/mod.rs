@@ -1531,7 +1531,13 @@ impl Extractor<'_, '_> {
             let named = phrase::is_name_word(head)
                 && !PRONOUNS.contains(head.lower.as_str())
                 && !lexicon::STOP.contains(head.lower.as_str());
-            let opens_clause = np.start == floor || self.is(np.start - 1, ",");
+            // After a comma, or after a quote closing on its comma ("\"...,\" Ana Ruiz,
+            // R-Ore., said").
+            let opens_clause = np.start == floor
+                || self.is(np.start - 1, ",")
+                || (np.start >= 2
+                    && self.quotes.closed_at(np.start - 1).is_some()
+                    && self.is(np.start - 2, ","));
             if named && opens_clause {
                 return Some(Phrase {
                     np,

@@ -1377,3 +1377,13 @@ fn a_party_tag_after_the_speaker_of_an_inverted_cue_is_skipped() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(name(&got[0]), "Lopez");
 }
+
+#[test]
+fn a_party_and_state_tag_set_off_before_the_cue_keeps_the_speaker() {
+    let text = "\"The veto will not stand,\" Sen. Ana Ruiz, R-Ore., said on Tuesday.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "The veto will not stand,");
+    assert_eq!(name(&got[0]), "Ana Ruiz");
+    check_spans(text, &got);
+}
