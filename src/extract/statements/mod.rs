@@ -1160,7 +1160,7 @@ impl Extractor<'_, '_> {
             && !self.starts_adjunct(cue.tokens.end)
             && let Some(np) = phrase::right_np(self.toks, cue.tokens.end, sent_end)
         {
-            let np_end = self.past_parenthetical(np.end, sent_end);
+            let np_end = self.past_parenthetical(np.end, range.end);
             let appositive = if self.is(np_end, ",") {
                 phrase::appositive_after(self.toks, np_end, sent_end)
             } else {
@@ -1193,7 +1193,8 @@ impl Extractor<'_, '_> {
     }
 
     /// Past a short parenthetical opening at token `at` ("said Rep. Ana Ruiz (D-Ore.), ...",
-    /// "said Lopez (pictured)"), outside quotes; otherwise `at`.
+    /// "said Lopez (pictured)"), outside quotes; otherwise `at`. `end` is the end of the
+    /// sentence with its closing punctuation, which may hold the closing bracket.
     fn past_parenthetical(&self, at: usize, end: usize) -> usize {
         if !self.is(at, "(") || self.quotes.quoted(at) {
             return at;

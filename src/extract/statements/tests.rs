@@ -1387,3 +1387,13 @@ fn a_party_and_state_tag_set_off_before_the_cue_keeps_the_speaker() {
     assert_eq!(name(&got[0]), "Ana Ruiz");
     check_spans(text, &got);
 }
+
+#[test]
+fn a_party_tag_closing_the_sentence_after_an_inverted_cue_is_skipped() {
+    let text = "\"The port will stay open all year,\" said Gov. Ana Ruiz (R-OR).";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "The port will stay open all year,");
+    assert!(name(&got[0]).ends_with("Ana Ruiz"), "{got:?}");
+    check_spans(text, &got);
+}
