@@ -1122,6 +1122,14 @@ impl Extractor<'_, '_> {
                 self.push_quote(cue.tokens.clone(), Who::Phrase(phrase), part, 0.75);
                 return;
             }
+            // "X, who has pledged to cut taxes, ...": a commitment to act told of in a relative
+            // clause is background about X, not something X is reported to say here.
+            if relative
+                && form.is_some_and(|f| f.class == VerbClass::Act)
+                && self.lower(from) == "to"
+            {
+                return;
+            }
             if !self.complement_ok(from, sent_end, form) {
                 return;
             }
@@ -1152,12 +1160,13 @@ impl Extractor<'_, '_> {
             && !self.starts_adjunct(cue.tokens.end)
             && let Some(np) = phrase::right_np(self.toks, cue.tokens.end, sent_end)
         {
-            let appositive = if self.is(np.end, ",") {
-                phrase::appositive_after(self.toks, np.end, sent_end)
+            let np_end = self.past_parenthetical(np.end, range.end);
+            let appositive = if self.is(np_end, ",") {
+                phrase::appositive_after(self.toks, np_end, sent_end)
             } else {
                 None
             };
-            let after = appositive.as_ref().map_or(np.end, |a| a.end);
+            let after = appositive.as_ref().map_or(np_end, |a| a.end);
             // What follows the speaker may also modify it: "says a source involved in the
             // talks", as long as it holds no clause of its own.
             let modifier = form.is_some_and(|f| f.class == VerbClass::Say)
@@ -1181,6 +1190,18 @@ impl Extractor<'_, '_> {
                 self.push_before(cue.tokens.clone(), who, content, b);
             }
         }
+    }
+
+    /// Past a short parenthetical opening at token `at` ("said Rep. Ana Ruiz (D-Ore.), ...",
+    /// "said Lopez (pictured)"), outside quotes; otherwise `at`. `end` is the end of the
+    /// sentence with its closing punctuation, which may hold the closing bracket.
+    fn past_parenthetical(&self, at: usize, end: usize) -> usize {
+        if !self.is(at, "(") || self.quotes.quoted(at) {
+            return at;
+        }
+        (at + 1..end.min(at + 8))
+            .find(|&k| self.is(k, ")"))
+            .map_or(at, |k| k + 1)
     }
 
     /// The relative pronoun and the subject of a cue that stands inside a relative clause
@@ -1511,7 +1532,13 @@ impl Extractor<'_, '_> {
             let named = phrase::is_name_word(head)
                 && !PRONOUNS.contains(head.lower.as_str())
                 && !lexicon::STOP.contains(head.lower.as_str());
-            let opens_clause = np.start == floor || self.is(np.start - 1, ",");
+            // After a comma, or after a quote closing on its comma ("\"...,\" Ana Ruiz,
+            // R-Ore., said").
+            let opens_clause = np.start == floor
+                || self.is(np.start - 1, ",")
+                || (np.start >= 2
+                    && self.quotes.closed_at(np.start - 1).is_some()
+                    && self.is(np.start - 2, ","));
             if named && opens_clause {
                 return Some(Phrase {
                     np,
@@ -1806,16 +1833,44 @@ impl Extractor<'_, '_> {
     /// Where an adjunct naming the medium of a statement starts in `from..end`, outside
     /// quotes: "in a statement", "in an interview with CNN", "in a ruling released Thursday".
     fn medium_adjunct(&self, from: usize, end: usize) -> Option<usize> {
-        (from..end.saturating_sub(2)).find(|&p| {
-            matches!(self.lower(p), "in" | "during")
-                && !self.quotes.quoted(p)
-                && (lexicon::POSSESSIVE_DETERMINERS.contains(self.lower(p + 1))
-                    || matches!(self.lower(p + 1), "a" | "an" | "the"))
-                && (lexicon::MEDIA_NOUNS.contains(self.lower(p + 2))
-                    || (p + 3 < end
-                        && !self.toks[p + 2].is_punct()
-                        && lexicon::MEDIA_NOUNS.contains(self.lower(p + 3))))
-        })
+        (from..end.saturating_sub(2))
+            .find(|&p| matches!(self.lower(p), "in" | "during") && self.medium_phrase_at(p, end))
+    }
+
+    /// Whether a preposition at `p` heads a phrase naming the medium of a statement: a
+    /// determiner, then a medium noun directly or after one word ("in a statement", "at a
+    /// news conference", "in her opening remarks").
+    fn medium_phrase_at(&self, p: usize, end: usize) -> bool {
+        p + 2 < end
+            && !self.quotes.quoted(p)
+            && (lexicon::POSSESSIVE_DETERMINERS.contains(self.lower(p + 1))
+                || matches!(self.lower(p + 1), "a" | "an" | "the"))
+            && (lexicon::MEDIA_NOUNS.contains(self.lower(p + 2))
+                || (p + 3 < end
+                    && !self.toks[p + 2].is_punct()
+                    && lexicon::MEDIA_NOUNS.contains(self.lower(p + 3))))
+    }
+
+    /// Past an adjunct naming the medium right after a cue, when the content follows it
+    /// after "that", a colon, or a comma opening a quote: "said in a statement that ...",
+    /// "wrote in an email: ...", "said at a news conference, \"...\"". Otherwise `p`.
+    fn past_medium_adjunct(&self, p: usize, end: usize) -> usize {
+        if !(matches!(self.lower(p), "in" | "during" | "at") && self.medium_phrase_at(p, end)) {
+            return p;
+        }
+        for k in p + 2..end.min(p + 16) {
+            if self.quotes.quoted(k) {
+                return p;
+            }
+            match self.toks[k].text {
+                ":" => return k,
+                "," if self.quotes.opened_at(k + 1).is_some() => return k,
+                "," | ";" | "." => return p,
+                _ if self.lower(k) == "that" => return k,
+                _ => {}
+            }
+        }
+        p
     }
 
     /// Whether what follows a cue, starting with an adjunct or a preposition, holds a clause
@@ -1889,8 +1944,17 @@ impl Extractor<'_, '_> {
         if !ADJUNCT_STARTS.contains(first.lower.as_str()) || self.existential_at(from) {
             return false;
         }
-        // An adjunct, unless a "that" clause follows it: "said on Friday that ...".
+        // An adjunct, unless a "that" clause follows it: "said on Friday that ...". A trailing
+        // participle clause is not the cue's ("said in a statement, adding that ...").
         let limit = (from + 10).min(end);
+        let limit = (from..limit)
+            .find(|&k| {
+                self.is(k, ",")
+                    && !self.quotes.quoted(k)
+                    && k + 1 < end
+                    && self.is_trailing_participle(k + 1)
+            })
+            .unwrap_or(limit);
         !(from..limit).any(|k| {
             self.lower(k) == "that"
                 || (self.quotes.opened_at(k).is_some()
@@ -1972,6 +2036,7 @@ impl Extractor<'_, '_> {
         let mut p = from;
         // "said Tuesday he ...", "announced this month it would ...": the time is the cue's.
         p += self.time_adjunct_len(p, end);
+        p = self.past_medium_adjunct(p, end);
         // "asked Trump whether ...", "asked the minister about ...": the one asked is not
         // part of the question.
         if form.is_some_and(is_ask) && !opens_question(self.lower(p)) {

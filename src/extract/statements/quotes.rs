@@ -90,6 +90,8 @@ pub fn find(toks: &[Tok<'_>]) -> Quotes {
     // The open part: its index, opening token and style.
     let mut open: Option<(usize, Style)> = None;
     let mut chains = 0usize;
+    // Whether the open straight quote holds a nested curly opening mark.
+    let mut nested_curly = false;
     for (i, tok) in toks.iter().enumerate() {
         if tok.paragraph_start
             && let Some((part, style)) = open.take()
@@ -117,6 +119,9 @@ pub fn find(toks: &[Tok<'_>]) -> Quotes {
             }
         }
         let m = mark(tok.text);
+        if open.is_none() {
+            nested_curly = false;
+        }
         match (open, m) {
             (None, Some(Mark::Straight)) => {
                 open = Some((start(&mut quotes, i, &mut chains), Style::Straight));
@@ -130,10 +135,25 @@ pub fn find(toks: &[Tok<'_>]) -> Quotes {
                 close(&mut quotes, part, i);
                 open = None;
             }
-            (Some((part, Style::Curly)), Some(Mark::Straight)) if looks_closing(toks, i) => {
-                // A sloppy closing straight mark after a curly opening one.
+            (Some((part, Style::Curly)), Some(Mark::Straight | Mark::Open(Style::Curly)))
+                if looks_closing(toks, i) =>
+            {
+                // A sloppy closing mark after a curly opening one: a straight mark, or a
+                // second opening curly mark that touches the word before it.
                 close(&mut quotes, part, i);
                 open = None;
+            }
+            (Some((part, Style::Straight)), Some(Mark::Close(Style::Curly)))
+                if !nested_curly && looks_closing(toks, i) =>
+            {
+                // A sloppy closing curly mark after a straight opening one (and no curly
+                // nested quote it could close).
+                close(&mut quotes, part, i);
+                open = None;
+            }
+            (Some((part, Style::Straight)), Some(Mark::Open(Style::Curly))) => {
+                nested_curly = true;
+                quotes.of_token[i] = Some(part);
             }
             (Some((part, _)), _) => quotes.of_token[i] = Some(part),
             (None, _) => {}

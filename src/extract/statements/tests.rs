@@ -1296,3 +1296,104 @@ fn a_long_listener_before_that_is_not_content() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].content, "the levy would be cut");
 }
+
+#[test]
+fn a_quote_closed_by_a_second_opening_curly_mark_ends_there() {
+    let text = "“The port will reopen next week,“ the harbour master said. Ships waited offshore.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "The port will reopen next week,");
+    assert_eq!(name(&got[0]), "the harbour master");
+    check_spans(text, &got);
+}
+
+#[test]
+fn a_straight_quote_closed_by_a_curly_mark_ends_there() {
+    let text = "\"Grain prices will fall,” the farm minister said. Buyers were wary.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "Grain prices will fall,");
+    assert_eq!(name(&got[0]), "the farm minister");
+    check_spans(text, &got);
+    // A curly nested quote inside a straight one keeps its own closing mark.
+    let text = "\"They called it “a fair deal” and left,\" the envoy said.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "They called it “a fair deal” and left,");
+}
+
+#[test]
+fn an_adjunct_naming_the_medium_after_the_cue_is_not_the_content() {
+    let text = "The port authority said in a short statement that cargo volumes would grow.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "cargo volumes would grow");
+    assert_eq!(name(&got[0]), "The port authority");
+    check_spans(text, &got);
+    let text = "The farm minister wrote in a letter to growers: \"Prices will recover.\"";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "Prices will recover.");
+    let text = "The envoy said at a news conference, \"We are close to a deal.\"";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "We are close to a deal.");
+    assert_eq!(name(&got[0]), "The envoy");
+}
+
+#[test]
+fn a_pledge_to_act_in_a_relative_clause_is_background() {
+    let text = "The governor, who has pledged to cut fuel taxes, opened the bridge on Monday.";
+    let got = run(text);
+    assert!(got.is_empty(), "{got:?}");
+    let text = "The governor pledged to cut fuel taxes.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+}
+
+#[test]
+fn a_quote_before_a_cue_with_a_medium_and_a_trailing_participle_is_the_content() {
+    let text = "\"The new rules will not help farmers,\" the minister said in a statement, \
+                adding that the rules were rushed.";
+    let got = run(text);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0].content, "The new rules will not help farmers,");
+    assert_eq!(name(&got[0]), "the minister");
+    assert_eq!(got[1].content, "the rules were rushed");
+    check_spans(text, &got);
+}
+
+#[test]
+fn a_party_tag_after_the_speaker_of_an_inverted_cue_is_skipped() {
+    let text = "\"This is a bad day for farmers,\" said Rep. Ana Ruiz (D-Ore.), head of the \
+                farm caucus.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "This is a bad day for farmers,");
+    assert_eq!(name(&got[0]), "Ana Ruiz");
+    check_spans(text, &got);
+    let text = "\"The port will stay open,\" said Lopez (R), a port official.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(name(&got[0]), "Lopez");
+}
+
+#[test]
+fn a_party_and_state_tag_set_off_before_the_cue_keeps_the_speaker() {
+    let text = "\"The veto will not stand,\" Sen. Ana Ruiz, R-Ore., said on Tuesday.";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "The veto will not stand,");
+    assert_eq!(name(&got[0]), "Ana Ruiz");
+    check_spans(text, &got);
+}
+
+#[test]
+fn a_party_tag_closing_the_sentence_after_an_inverted_cue_is_skipped() {
+    let text = "\"The port will stay open all year,\" said Gov. Ana Ruiz (R-OR).";
+    let got = run(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].content, "The port will stay open all year,");
+    assert!(name(&got[0]).ends_with("Ana Ruiz"), "{got:?}");
+    check_spans(text, &got);
+}
