@@ -289,20 +289,18 @@ pub async fn analyze_off_thread<S: Send + 'static>(
     slot: S,
 ) -> Result<Article, ExtractionFailed> {
     let span = tracing::debug_span!("analyze", bytes = input.text.len());
-    if input.text.len() <= INLINE_EXTRACTION_BYTES {
-        let _slot = slot;
-        let started = std::time::Instant::now();
-        let result = span.in_scope(|| analyze_guarded(extractor.as_ref(), &input));
-        crate::metrics::stage_finished(crate::metrics::Stage::Extract, started.elapsed());
-        return result;
-    }
-    let task = tokio::task::spawn_blocking(move || {
+    let inline = input.text.len() <= INLINE_EXTRACTION_BYTES;
+    let run = move || {
         let _slot = slot;
         let started = std::time::Instant::now();
         let result = span.in_scope(|| analyze_guarded(extractor.as_ref(), &input));
         crate::metrics::stage_finished(crate::metrics::Stage::Extract, started.elapsed());
         result
-    });
+    };
+    if inline {
+        return run();
+    }
+    let task = tokio::task::spawn_blocking(run);
     match task.instrument(tracing::Span::current()).await {
         Ok(result) => result,
         // The blocking task was cancelled (the runtime is shutting down): no article either.

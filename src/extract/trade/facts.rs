@@ -48,10 +48,10 @@ struct Context {
 
 impl Context {
     /// Remembers the countries a clause names, in text order.
-    fn saw<'c>(&mut self, countries: impl IntoIterator<Item = &'c EntityRef>) {
+    fn saw(&mut self, countries: impl IntoIterator<Item = EntityRef>) {
         for country in countries {
             self.recent.retain(|r| r.entity_id != country.entity_id);
-            self.recent.insert(0, country.clone());
+            self.recent.insert(0, country);
         }
         self.recent.truncate(2);
     }
@@ -634,18 +634,17 @@ pub fn extract(
             // Most clauses have no trigger word: only the countries they name matter, and
             // reading the clause's words would cost more than everything else they need.
             if !may_have_trigger(text.get(bytes.clone()).unwrap_or_default()) {
-                let countries: Vec<EntityRef> = sides_named(text, bytes, entities)
-                    .filter_map(|(_, side)| match side {
+                context.saw(sides_named(text, bytes, entities).filter_map(
+                    |(_, side)| match side {
                         Side::Country { entity, .. } => Some(entity),
                         Side::Party { .. } => None,
-                    })
-                    .collect();
-                context.saw(&countries);
+                    },
+                ));
                 continue;
             }
             let clause = Clause::new(text, bytes, entities);
             facts.extend(read_clause(&clause, &mut context, offsets, statements));
-            context.saw(clause.countries.iter().map(|c| &c.entity));
+            context.saw(clause.countries.iter().map(|c| c.entity.clone()));
         }
     }
     for (n, fact) in facts.iter_mut().enumerate() {

@@ -630,10 +630,7 @@ pub fn may_have_trigger(clause: &str) -> bool {
     while at < bytes.len() {
         if !bytes[at].is_ascii() {
             // Letters outside ASCII: too rare in English news to be worth a fast path.
-            return clause.get(at..).is_some_and(|rest| {
-                rest.split(|c: char| !c.is_alphabetic())
-                    .any(run_may_trigger)
-            });
+            return any_run_may_trigger(clause.get(at..));
         }
         if !bytes[at].is_ascii_alphabetic() {
             at += 1;
@@ -645,16 +642,21 @@ pub fn may_have_trigger(clause: &str) -> bool {
         }
         if at < bytes.len() && !bytes[at].is_ascii() {
             // The run may go on in letters outside ASCII.
-            return clause.get(start..).is_some_and(|rest| {
-                rest.split(|c: char| !c.is_alphabetic())
-                    .any(run_may_trigger)
-            });
+            return any_run_may_trigger(clause.get(start..));
         }
         if run_may_trigger(&clause[start..at]) {
             return true;
         }
     }
     false
+}
+
+/// [`may_have_trigger`] the slow way, run by run of letters (any letters, not only ASCII).
+fn any_run_may_trigger(text: Option<&str>) -> bool {
+    text.is_some_and(|rest| {
+        rest.split(|c: char| !c.is_alphabetic())
+            .any(run_may_trigger)
+    })
 }
 
 /// The two-letter beginnings of the trigger words, stems and hyphenated heads: bit `second`
