@@ -132,7 +132,15 @@ fn stages(c: &mut Criterion) {
         .map(|i| entities::recognize(texts[i], datelines[i].as_ref(), &splits[i], &offsets[i]))
         .collect();
     let said: Vec<_> = (0..texts.len())
-        .map(|i| statements::extract(texts[i], &splits[i], &offsets[i], &found[i]))
+        .map(|i| {
+            statements::extract(
+                texts[i],
+                &splits[i],
+                &offsets[i],
+                &found[i],
+                statements::Continuations::Separate,
+            )
+        })
         .collect();
 
     let mut group = c.benchmark_group(format!("stages/{}", corpus.name));
@@ -184,7 +192,16 @@ fn stages(c: &mut Criterion) {
     group.bench_function("statements", |b| {
         b.iter(|| {
             (0..texts.len())
-                .map(|i| statements::extract(texts[i], &splits[i], &offsets[i], &found[i]).len())
+                .map(|i| {
+                    statements::extract(
+                        texts[i],
+                        &splits[i],
+                        &offsets[i],
+                        &found[i],
+                        statements::Continuations::Separate,
+                    )
+                    .len()
+                })
                 .sum::<usize>()
         })
     });

@@ -62,10 +62,18 @@ fn broken_invariants(input: &ArticleInput, a: &Article) -> Vec<String> {
     out
 }
 
+/// Checks the invariants under both readings of a continued quotation.
 fn check(input: &ArticleInput) -> Result<(), TestCaseError> {
-    let article = newsfacts::extract::analyze(input);
-    let broken = broken_invariants(input, &article);
-    prop_assert!(broken.is_empty(), "{broken:#?}\ntext: {:?}", input.text);
+    use newsfacts::extract::{Continuations, Options, analyze_with};
+    for continuations in [Continuations::Separate, Continuations::Merged] {
+        let article = analyze_with(input, Options { continuations });
+        let broken = broken_invariants(input, &article);
+        prop_assert!(
+            broken.is_empty(),
+            "{continuations:?}: {broken:#?}\ntext: {:?}",
+            input.text
+        );
+    }
     Ok(())
 }
 

@@ -294,3 +294,61 @@ async fn bad_requests_get_invalid_argument_or_not_found() {
     assert_eq!(changed.code(), Code::InvalidArgument);
     server.stop().await;
 }
+
+/// A wire-style paragraph with a quotation that goes on after the sentence of its cue.
+const CONTINUED_QUOTE: &str = "LIMA, March 3 (Reuters) - \"We will not sign this deal,\" \
+    Trade Minister Ana Ruiz said. \"Not this year, and not in this form.\"";
+
+/// The statements `newsfacts serve` started with `extra` flags finds in [`CONTINUED_QUOTE`],
+/// asked over gRPC.
+async fn statements_of_served(extra: &[&str]) -> Vec<newsfacts::api::v1::Statement> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = sqlite_url(&dir);
+    let (mut child, addr) = common::spawn_server(|command| {
+        command.args(["--database-url", &url]).args(extra);
+    });
+    let channel = tonic::transport::Channel::from_shared(format!("http://{addr}"))
+        .expect("url")
+        .connect()
+        .await
+        .expect("connect");
+    let mut client = newsfacts::api::v1::ingest_service_client::IngestServiceClient::new(channel);
+    let article = client
+        .analyze_article(newsfacts::api::v1::AnalyzeArticleRequest {
+            article: Some(ArticleInput {
+                external_id: "continued".into(),
+                text: CONTINUED_QUOTE.into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("analyzed")
+        .into_inner()
+        .article
+        .expect("article");
+    child.kill().expect("stop the server");
+    child.wait().expect("reap");
+    article.statements
+}
+
+#[tokio::test]
+async fn serve_splits_continued_quotes_unless_told_to_merge_them() {
+    let separate = statements_of_served(&[]).await;
+    let contents: Vec<&str> = separate.iter().map(|s| s.content.as_str()).collect();
+    assert_eq!(
+        contents,
+        [
+            "We will not sign this deal,",
+            "Not this year, and not in this form."
+        ]
+    );
+
+    let merged = statements_of_served(&["--continuations", "merged"]).await;
+    assert_eq!(merged.len(), 1, "{merged:#?}");
+    assert_eq!(
+        merged[0].content,
+        "We will not sign this deal, Not this year, and not in this form."
+    );
+    let speaker = merged[0].speaker.as_ref().expect("speaker");
+    assert_eq!(speaker.name, "Ana Ruiz");
+}

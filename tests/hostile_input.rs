@@ -805,6 +805,31 @@ fn cli_error(line: &serde_json::Value) -> (i64, String, Vec<String>, String) {
 }
 
 #[test]
+fn cli_extract_merges_continued_quotes_when_asked() {
+    let input =
+        "{\"text\":\"\\\"We will not sign this deal,\\\" Ruiz said. \\\"Not this year.\\\"\"}\n";
+    let count = |lines: &[serde_json::Value]| {
+        lines[0]["article"]["statements"]
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    assert_eq!(count(&run_cli_extract(input.as_bytes(), &[])), 2);
+    let merged = run_cli_extract(input.as_bytes(), &["--continuations", "merged"]);
+    assert_eq!(count(&merged), 1);
+    assert_eq!(
+        merged[0]["article"]["statements"][0]["content"],
+        "We will not sign this deal, Not this year."
+    );
+    // An unknown value is refused by the command line, before any input is read.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_newsfacts"))
+        .args(["extract", "--continuations", "sometimes"])
+        .output()
+        .expect("run newsfacts extract");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("separate"));
+}
+
+#[test]
 fn cli_extract_answers_every_line_even_the_unreadable_ones() {
     let mut input = Vec::new();
     input.extend_from_slice(

@@ -2,6 +2,7 @@
 
 use super::parse_article_line;
 use crate::api::{google::rpc::Status, status as rpc_status, v1::AnalyzeArticleResponse};
+use crate::extract::{Continuations, Options};
 use crate::pipeline::{ArticleLimits, analyze_guarded, validate::validate_article};
 use anyhow::Context;
 use clap::Args;
@@ -16,6 +17,10 @@ pub struct ExtractArgs {
     /// Largest article text accepted, in bytes.
     #[arg(long, env = "NEWSFACTS_MAX_ARTICLE_BYTES", default_value_t = 1024 * 1024)]
     pub max_article_bytes: usize,
+    /// A quotation that goes on after its cue's sentence (`"A," she said. "B."`): a statement
+    /// of its own (`separate`) or part of the cued one (`merged`).
+    #[arg(long, env = "NEWSFACTS_CONTINUATIONS", value_enum, default_value_t)]
+    pub continuations: Continuations,
 }
 
 /// What is printed for an input line that cannot be analyzed: `{"error": google.rpc.Status}`.
@@ -31,11 +36,14 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let limits = ArticleLimits {
         max_text_bytes: args.max_article_bytes,
     };
+    let options = Options {
+        continuations: args.continuations,
+    };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut errors = 0usize;
     let mut answer = |line: &[u8], out: &mut dyn Write| -> anyhow::Result<()> {
-        let json = match analyze_line(line, limits) {
+        let json = match analyze_line(line, limits, options) {
             Ok(response) => serde_json::to_string(&response)?,
             Err(error) => {
                 errors += 1;
@@ -83,7 +91,11 @@ fn for_each_line(
     }
 }
 
-fn analyze_line(line: &[u8], limits: ArticleLimits) -> Result<AnalyzeArticleResponse, Status> {
+fn analyze_line(
+    line: &[u8],
+    limits: ArticleLimits,
+    options: Options,
+) -> Result<AnalyzeArticleResponse, Status> {
     let input = parse_article_line(line).map_err(|message| {
         rpc_status::invalid_argument(
             "invalid input line",
@@ -99,8 +111,8 @@ fn analyze_line(line: &[u8], limits: ArticleLimits) -> Result<AnalyzeArticleResp
         return Err(rpc_status::invalid_argument("invalid article", &violations));
     }
     // A bug in extraction must cost one line, not the run (the server isolates it the same way).
-    let article = analyze_guarded(&crate::extract::analyze, &input)
-        .map_err(|failed| failed.to_rpc_status())?;
+    let analyze = |input: &_| crate::extract::analyze_with(input, options);
+    let article = analyze_guarded(&analyze, &input).map_err(|failed| failed.to_rpc_status())?;
     Ok(AnalyzeArticleResponse {
         article: Some(article),
     })

@@ -115,6 +115,11 @@ pub struct ServeArgs {
     /// port (plain HTTP; API keys apply as on `--listen`). Off when unset.
     #[arg(long, env = "NEWSFACTS_HTTP_LISTEN")]
     pub http_listen: Option<SocketAddr>,
+    /// A quotation that goes on after its cue's sentence (`"A," she said. "B."`): a statement
+    /// of its own (`separate`) or part of the cued one (`merged`). Applies to AnalyzeArticle and
+    /// to what ingest stores; keep one setting per store.
+    #[arg(long, env = "NEWSFACTS_CONTINUATIONS", value_enum, default_value_t)]
+    pub continuations: crate::extract::Continuations,
 }
 
 fn read_pem(flag: &str, path: &PathBuf) -> anyhow::Result<Vec<u8>> {
@@ -263,7 +268,9 @@ pub fn run(
         }
         tracing::info!(%addr, store = %crate::store::redact_url(&args.database_url), "newsfacts started");
         let listeners = Listeners { grpc: listener, metrics };
-        let extractor = crate::pipeline::default_extractor();
+        let extractor = crate::pipeline::extractor_with(crate::extract::Options {
+            continuations: args.continuations,
+        });
         serve_listeners(store, listeners, config, extractor, shutdown_signal()).await?;
         Ok(ExitCode::SUCCESS)
     })

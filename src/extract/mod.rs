@@ -20,12 +20,27 @@ use sha2::{Digest, Sha256};
 use crate::api::v1::{Article, ArticleInput};
 use offsets::CharOffsets;
 
-/// Analyzes one article: returns it with its dateline and facts. Ids are article-local
-/// (`s1`, `t1`); the store prefixes them with the article id.
+pub use statements::Continuations;
+
+/// How extraction reads what the annotation conventions leave open. The default follows the
+/// guidelines of the evaluation's wire stories.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Options {
+    /// Whether a quotation that goes on after its cue's sentence is a statement of its own.
+    pub continuations: Continuations,
+}
+
+/// Analyzes one article with the default [`Options`]: returns it with its dateline and facts.
+/// Ids are article-local (`s1`, `t1`); the store prefixes them with the article id.
 ///
 /// Never panics. Text that is not English gets a warning and no facts; its dateline is still
 /// parsed.
 pub fn analyze(input: &ArticleInput) -> Article {
+    analyze_with(input, Options::default())
+}
+
+/// [`analyze`] with the given [`Options`].
+pub fn analyze_with(input: &ArticleInput, options: Options) -> Article {
     let text = input.text.as_str();
     let content_sha256 = sha256_hex(text);
     let external_id = if input.external_id.is_empty() {
@@ -57,8 +72,9 @@ pub fn analyze(input: &ArticleInput) -> Article {
         tracing::debug!(sentences = sentences.len(), "split");
         entities = tracing::debug_span!("entities")
             .in_scope(|| entities::recognize(text, dateline.as_ref(), &sentences, &offsets));
-        statements = tracing::debug_span!("statements")
-            .in_scope(|| statements::extract(text, &sentences, &offsets, &entities));
+        statements = tracing::debug_span!("statements").in_scope(|| {
+            statements::extract(text, &sentences, &offsets, &entities, options.continuations)
+        });
         trade_facts = tracing::debug_span!("trade_facts")
             .in_scope(|| trade::extract(text, &sentences, &offsets, &entities, &statements));
     } else {

@@ -64,6 +64,14 @@ pub fn default_extractor() -> Extractor {
     Arc::new(crate::extract::analyze)
 }
 
+/// The production extractor with the given options ([`crate::extract::analyze_with`]).
+pub fn extractor_with(options: crate::extract::Options) -> Extractor {
+    if options == crate::extract::Options::default() {
+        return default_extractor();
+    }
+    Arc::new(move |input: &ArticleInput| crate::extract::analyze_with(input, options))
+}
+
 /// Extraction failed on one article (a bug in the extractor, caught as a panic). The article
 /// is rejected with INTERNAL; other articles, the stream and the server go on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

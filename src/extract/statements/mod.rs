@@ -148,6 +148,20 @@ enum CueKind {
     QuotedAs,
 }
 
+/// What becomes of a quotation that goes on after the sentence of its cue, in the same
+/// paragraph: `"A," she said. "B."`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Continuations {
+    /// "B" is a statement of its own, with the speaker and cue of "A": the convention of wire
+    /// desks and of the annotation guidelines in `README.md`.
+    #[default]
+    Separate,
+    /// "B" is part of the cued statement, whose content then runs from "A" to "B" (two
+    /// pieces): the convention of attribution corpora such as PolNeAR, where one attribution
+    /// covers the speaker's whole turn.
+    Merged,
+}
+
 /// A cue found in a sentence.
 #[derive(Clone, Debug)]
 struct Cue {
@@ -182,6 +196,7 @@ pub fn extract(
     sentences: &[Sentence],
     offsets: &CharOffsets<'_>,
     entities: &ArticleEntities,
+    continuations: Continuations,
 ) -> Vec<Statement> {
     let (toks, ranges) = flatten(text, sentences);
     let quotes = quotes::find(&toks);
@@ -195,7 +210,7 @@ pub fn extract(
     for range in &ranges {
         ex.sentence(range.clone());
     }
-    ex.uncued_quotes(&ranges);
+    ex.uncued_quotes(continuations);
     ex.finish(offsets, entities)
 }
 
@@ -2250,8 +2265,11 @@ impl Extractor<'_, '_> {
 
     /// Quotes with no cue of their own: a part of a quotation some other part of which has a
     /// cue takes that cue's speaker; a quote that opens a sentence continues the last speaker.
-    fn uncued_quotes(&mut self, ranges: &[Range<usize>]) {
-        let _ = ranges;
+    /// Gives each quote that no cue claimed to the statement it continues: a part of the same
+    /// quotation chain, or the last statement before it when the quote opens its sentence.
+    /// With [`Continuations::Merged`], a quote in the paragraph where that statement's content
+    /// ends becomes another piece of it; otherwise it is a statement of its own.
+    fn uncued_quotes(&mut self, continuations: Continuations) {
         // The statement of each quotation chain, by chain.
         let mut chain_cand: foldhash::HashMap<usize, usize> = foldhash::HashMap::default();
         for (n, cand) in self.cands.iter().enumerate() {
@@ -2304,6 +2322,18 @@ impl Extractor<'_, '_> {
                 continue;
             }
             self.consumed[part] = true;
+            if continuations == Continuations::Merged
+                && let Some(last) = from.pieces.last()
+                && last.end <= bytes.start
+                && self.paragraph_at_byte(last.end) == open_tok.paragraph
+            {
+                let cand = &mut self.cands[n];
+                if cand.kind == StatementKind::Indirect {
+                    cand.kind = StatementKind::Mixed;
+                }
+                cand.pieces.push(bytes);
+                continue;
+            }
             added.push(Cand {
                 cue: from.cue.clone(),
                 who: Who::Same(n),
@@ -2313,6 +2343,14 @@ impl Extractor<'_, '_> {
             });
         }
         self.cands.extend(added);
+    }
+
+    /// The paragraph of the token that ends at or spans `byte` (the last one before it).
+    fn paragraph_at_byte(&self, byte: usize) -> usize {
+        let i = self.toks.partition_point(|t| t.bytes.start < byte);
+        self.toks
+            .get(i.saturating_sub(1))
+            .map_or(0, |t| t.paragraph)
     }
 
     fn part_at_byte(&self, byte: usize) -> Option<usize> {

@@ -7,7 +7,25 @@ use proptest::prelude::*;
 fn run_with(text: &str, entities: &ArticleEntities) -> Vec<Statement> {
     let offsets = CharOffsets::new(text);
     let sentences = sentences::split(text, &offsets);
-    extract(text, &sentences, &offsets, entities)
+    extract(
+        text,
+        &sentences,
+        &offsets,
+        entities,
+        Continuations::Separate,
+    )
+}
+
+fn run_merged(text: &str) -> Vec<Statement> {
+    let offsets = CharOffsets::new(text);
+    let sentences = sentences::split(text, &offsets);
+    extract(
+        text,
+        &sentences,
+        &offsets,
+        &ArticleEntities::default(),
+        Continuations::Merged,
+    )
 }
 
 fn run(text: &str) -> Vec<Statement> {
@@ -1396,4 +1414,55 @@ fn a_party_tag_closing_the_sentence_after_an_inverted_cue_is_skipped() {
     assert_eq!(got[0].content, "The port will stay open all year,");
     assert!(name(&got[0]).ends_with("Ana Ruiz"), "{got:?}");
     check_spans(text, &got);
+}
+
+#[test]
+fn a_quote_going_on_after_its_cue_is_its_own_statement_by_default() {
+    let text =
+        "\"We will not sign this deal,\" Ruiz said. \"Not this year, and not in this form.\"";
+    let out = run(text);
+    assert_eq!(out.len(), 2, "{out:#?}");
+    assert_eq!(out[1].content, "Not this year, and not in this form.");
+    assert_eq!(name(&out[1]), "Ruiz");
+    assert_eq!(out[0].cue_span, out[1].cue_span);
+}
+
+#[test]
+fn merged_continuations_make_one_statement_of_the_speakers_turn() {
+    let text =
+        "\"We will not sign this deal,\" Ruiz said. \"Not this year, and not in this form.\"";
+    let out = run_merged(text);
+    assert_eq!(out.len(), 1, "{out:#?}");
+    let s = &out[0];
+    assert_eq!(name(s), "Ruiz");
+    assert_eq!(s.kind, StatementKind::Direct as i32);
+    assert_eq!(
+        s.content,
+        "We will not sign this deal, Not this year, and not in this form."
+    );
+    let span = slice(text, s.content_span.as_ref());
+    assert!(span.starts_with("We will not sign"), "{span}");
+    assert!(span.ends_with("in this form."), "{span}");
+}
+
+#[test]
+fn merged_continuations_stop_at_the_paragraph() {
+    let text = "\"We will not sign this deal,\" Ruiz said. \"Not this year.\"\n\n\"Talks will go on in March,\" she said. \"We are patient people.\"";
+    let out = run_merged(text);
+    assert_eq!(out.len(), 2, "{out:#?}");
+    assert!(out[0].content.ends_with("Not this year."), "{out:#?}");
+    assert!(out[1].content.starts_with("Talks will go on"), "{out:#?}");
+    assert!(out[1].content.ends_with("patient people."), "{out:#?}");
+}
+
+#[test]
+fn merged_continuation_of_reported_speech_is_mixed() {
+    let text = "Ruiz said the deal was dead. \"Not this year, and not in this form.\"";
+    let out = run_merged(text);
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(out[0].kind, StatementKind::Mixed as i32);
+    assert_eq!(
+        out[0].content,
+        "the deal was dead Not this year, and not in this form."
+    );
 }
