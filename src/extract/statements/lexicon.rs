@@ -27,6 +27,8 @@ pub struct VerbForm {
     pub participle: bool,
     /// Whether the form is the base form ("say"), which is often a noun or an infinitive.
     pub base: bool,
+    /// Whether the form is the third person singular ("says"), which may be a plural noun.
+    pub third: bool,
     /// The verb's class.
     pub class: VerbClass,
 }
@@ -55,6 +57,7 @@ pub static SPEECH_VERBS: LazyLock<HashMap<&'static str, Vec<VerbForm>>> = LazyLo
                         words: Box::leak(words.into_boxed_slice()),
                         participle,
                         base: i == 0,
+                        third: i == 1,
                         class,
                     };
                     let forms = map.entry(first).or_default();
@@ -83,6 +86,7 @@ pub fn continuing_form(word: &str) -> Option<VerbForm> {
         words,
         participle: false,
         base: false,
+        third: word == "continues",
         class: VerbClass::Say,
     })
 }

@@ -905,10 +905,7 @@ impl Extractor<'_, '_> {
             }
             // "tweets targeting ...", "reports were ...": a plural noun.
             // "says", "tells", "argues": third-person forms that are never plural nouns.
-            let third = !past
-                && !f.participle
-                && !f.base
-                && !lexicon::NEVER_NOUNS.contains(self.lower(start));
+            let third = f.third && !lexicon::NEVER_NOUNS.contains(self.lower(start));
             let next = self.lower(cue.tokens.end);
             let preposition_ing = matches!(
                 next,

@@ -1466,3 +1466,16 @@ fn merged_continuation_of_reported_speech_is_mixed() {
         "the deal was dead Not this year, and not in this form."
     );
 }
+
+#[test]
+fn irregular_past_forms_are_not_read_as_plural_nouns() {
+    for text in [
+        "\"It is great fun to watch,\" one reader wrote.",
+        "\"It is great fun to watch,\" two readers wrote.",
+    ] {
+        let out = run(text);
+        assert_eq!(out.len(), 1, "{text}: {out:#?}");
+        assert_eq!(out[0].cue, "wrote");
+        assert_eq!(out[0].content, "It is great fun to watch,");
+    }
+}
