@@ -240,7 +240,7 @@ pub static SUBORDINATORS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 /// Prepositions that open a phrase, not a clause, after a cue ("said to the TV", "said of
 /// the plan").
 pub static CLAUSE_LESS_PREPOSITIONS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| set("to of with about for by into at in on"));
+    LazyLock::new(|| set("to of with without about for by into at in on"));
 
 /// Nouns naming the medium of a statement, in "in a statement", "in an interview", "during
 /// a news conference".

@@ -1479,3 +1479,10 @@ fn irregular_past_forms_are_not_read_as_plural_nouns() {
         assert_eq!(out[0].content, "It is great fun to watch,");
     }
 }
+
+#[test]
+fn said_without_comment_keeps_the_quote() {
+    let out = run("\"That is a fact,\" the senator said without further comment.");
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(out[0].content, "That is a fact,");
+}
