@@ -345,7 +345,11 @@ impl Extractor<'_, '_> {
             || (matches!(self.toks.get(next).map(|t| t.text), Some(":" | ","))
                 && self.quotes.opened_at(next + 1).is_some())
             || (self.is(next, ":") && next + 1 >= end);
-        let ends = next >= end || (next + 1 >= end && self.toks[next].is_punct());
+        // The sentence ends, or a participle clause of the reporter's follows ("he
+        // continued, citing ...").
+        let ends = next >= end
+            || (next + 1 >= end && self.toks[next].is_punct())
+            || (self.is(next, ",") && next + 1 < end && self.is_trailing_participle(next + 1));
         let closed_before = (i.saturating_sub(6)..i).any(|k| self.quotes.closed_at(k).is_some());
         opens_after || (ends && closed_before)
     }

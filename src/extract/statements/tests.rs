@@ -1486,3 +1486,11 @@ fn said_without_comment_keeps_the_quote() {
     assert_eq!(out.len(), 1, "{out:#?}");
     assert_eq!(out[0].content, "That is a fact,");
 }
+
+#[test]
+fn continued_after_a_quote_may_be_followed_by_a_participle_clause() {
+    let out = run("\"Much of the anger is justified,\" he continued, citing slow growth.");
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(out[0].cue, "continued");
+    assert_eq!(out[0].content, "Much of the anger is justified,");
+}
