@@ -168,6 +168,17 @@ pub fn right_np(toks: &[Tok<'_>], from: usize, ceiling: usize) -> Option<Range<u
             }
             break;
         }
+        // A year or a number inside the phrase: "a 2008 campaign veteran".
+        if t.is_number()
+            && end > from
+            && toks
+                .get(end + 1)
+                .filter(|_| end + 1 < ceiling)
+                .is_some_and(content_word)
+        {
+            end += 1;
+            continue;
+        }
         if !content_word(t) || (words > 0 && !is_name_word(t) && ADJUNCT_STARTS.contains(lower)) {
             break;
         }

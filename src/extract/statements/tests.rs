@@ -1494,3 +1494,10 @@ fn continued_after_a_quote_may_be_followed_by_a_participle_clause() {
     assert_eq!(out[0].cue, "continued");
     assert_eq!(out[0].content, "Much of the anger is justified,");
 }
+
+#[test]
+fn a_number_inside_a_speaker_phrase_after_the_cue() {
+    let out = run("\"She did not like that,\" said a 2008 campaign veteran.");
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(name(&out[0]), "a 2008 campaign veteran");
+}
