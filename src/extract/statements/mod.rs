@@ -665,12 +665,20 @@ impl Extractor<'_, '_> {
         if self.word_count(&content) < 2 {
             return;
         }
-        // "He said ..., according to Reuters": the agency only carries the words.
-        if self.is_media(&np)
-            && content
-                .clone()
-                .any(|k| self.toks[k].is_speech_verb() && !self.quotes.quoted(k))
-        {
+        // "He said ..., according to Reuters": the agency only carries the words. So does
+        // any source cited after a quotation and its cue ("\"...,\" Welch said, according
+        // to Vermont Edition").
+        let cued = content
+            .clone()
+            .any(|k| self.toks[k].is_speech_verb() && !self.quotes.quoted(k));
+        let quote_and_cue_before = start >= 2
+            && self.is(start - 1, ",")
+            && (start.saturating_sub(4)..start - 1).any(|k| {
+                self.toks[k].is_speech_verb()
+                    && !self.quotes.quoted(k)
+                    && (k.saturating_sub(6)..k).any(|q| self.quotes.closed_at(q).is_some())
+            });
+        if cued && (self.is_media(&np) || quote_and_cue_before) {
             return;
         }
         let who = Who::Phrase(Phrase { np, appositive });
@@ -1922,12 +1930,26 @@ impl Extractor<'_, '_> {
     /// "said with a laugh", "said to applause"; but "agreed to forgo" has its complement).
     fn no_content_after(&self, from: usize, end: usize, form: Option<VerbForm>) -> bool {
         let saying = form.is_none_or(|f| f.class == VerbClass::Say);
+        // Manner adverbs first: "said happily on MSNBC", "says directly to the camera".
+        let mut from = from;
+        while from < end && self.is_manner_adverb(from) {
+            from += 1;
+        }
         (self.adjuncts_only(from, end) && self.time_adjunct_len(from, end) == 0)
             || saying
                 && self.toks.get(from).is_some_and(|t| {
                     lexicon::CLAUSE_LESS_PREPOSITIONS.contains(t.lower.as_str())
                         && !self.clause_after_adjunct(from, end)
                 })
+    }
+
+    /// Whether token `i` is a lower-case adverb in "-ly" ("happily", "directly").
+    fn is_manner_adverb(&self, i: usize) -> bool {
+        let tok = &self.toks[i];
+        tok.is_word()
+            && tok.lower.len() > 4
+            && tok.lower.ends_with("ly")
+            && tok.text.starts_with(|c: char| c.is_ascii_lowercase())
     }
 
     /// Whether an existential clause opens at token `i` ("there was no evidence", "there

@@ -1501,3 +1501,23 @@ fn a_number_inside_a_speaker_phrase_after_the_cue() {
     assert_eq!(out.len(), 1, "{out:#?}");
     assert_eq!(name(&out[0]), "a 2008 campaign veteran");
 }
+
+#[test]
+fn a_manner_adverb_after_the_cue_keeps_the_quote_before() {
+    for text in [
+        "\"Our borders are a matter of security,\" the senator says directly to the camera.",
+        "\"We are in control of the campaign,\" Lind said happily on MSNBC as returns came in.",
+    ] {
+        let out = run(text);
+        assert_eq!(out.len(), 1, "{text}: {out:#?}");
+        assert!(out[0].content.starts_with("Our") || out[0].content.starts_with("We"));
+    }
+}
+
+#[test]
+fn a_source_cited_after_a_quote_and_its_cue_only_carries_the_words() {
+    let out = run("\"I will be voting,\" Welch said, according to Vermont Edition.");
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(name(&out[0]), "Welch");
+    assert_eq!(out[0].content, "I will be voting,");
+}
