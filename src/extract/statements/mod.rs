@@ -1203,7 +1203,12 @@ impl Extractor<'_, '_> {
                             || w == "close")
                 })
                 && !self.has_finite_verb(after + 1..sent_end);
-            if !modifier && !self.no_content_after(after, sent_end, form) {
+            // Or a relative clause about the speaker: "said one source who spoke on the
+            // condition of anonymity".
+            let relative_about_speaker =
+                prev_closes && matches!(self.lower(after), "who" | "whose");
+            if !modifier && !relative_about_speaker && !self.no_content_after(after, sent_end, form)
+            {
                 return;
             }
             let Some(b) = prev else {
@@ -2122,6 +2127,10 @@ impl Extractor<'_, '_> {
         let after_that = from > 0 && self.lower(from - 1) == "that";
         if after_that || self.quotes.opened_at(from).is_some() {
             return true;
+        }
+        // "requested anonymity to discuss ...": a condition of the interview, not words.
+        if first.lower == "anonymity" {
+            return false;
         }
         // A verb with no subject: "what they hope will help".
         if matches!(

@@ -150,7 +150,12 @@ pub fn right_np(toks: &[Tok<'_>], from: usize, ceiling: usize) -> Option<Range<u
             let named = next.is_some_and(|n| {
                 is_name_word(n) || (DETERMINERS.contains(n.lower.as_str()) && lower != "in")
             });
-            if words > 0 && named && lower != "in" {
+            // "former secretary of state X", "chief of staff X": a role's own complement.
+            let of_role = lower == "of"
+                && end > from
+                && ROLE_WORDS.contains(toks[end - 1].lower.as_str())
+                && next.is_some_and(content_word);
+            if words > 0 && (named || of_role) && lower != "in" {
                 end += 1;
                 continue;
             }

@@ -1521,3 +1521,30 @@ fn a_source_cited_after_a_quote_and_its_cue_only_carries_the_words() {
     assert_eq!(name(&out[0]), "Welch");
     assert_eq!(out[0].content, "I will be voting,");
 }
+
+#[test]
+fn a_role_with_its_own_complement_after_the_cue() {
+    let out = run(
+        "\"The first line of defense is within the community,\" said former secretary of state Hillary Clinton, who praised Bush for reaching out.",
+    );
+    let said: Vec<_> = out.iter().filter(|s| s.cue == "said").collect();
+    assert_eq!(said.len(), 1, "{out:#?}");
+    assert_eq!(name(said[0]), "Hillary Clinton");
+    assert_eq!(said[0].speaker_role, "former secretary of state");
+}
+
+#[test]
+fn a_relative_clause_about_the_speaker_after_the_cue() {
+    let out = run(
+        "\"His account started those emails,\" said one source who spoke on the condition of anonymity.",
+    );
+    let said: Vec<_> = out.iter().filter(|s| s.cue == "said").collect();
+    assert_eq!(said.len(), 1, "{out:#?}");
+    assert_eq!(said[0].content, "His account started those emails,");
+    assert_eq!(name(said[0]), "one source");
+    let out = run(
+        "\"She had made up her mind,\" said one former executive who requested anonymity to discuss the talks.",
+    );
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(out[0].cue, "said");
+}
