@@ -1603,7 +1603,11 @@ impl Extractor<'_, '_> {
             || (head.is_word()
                 && head.text.starts_with(|c: char| c.is_lowercase())
                 && !PRONOUNS.contains(head.lower.as_str()));
-        let opens_clause = role.start == floor || self.is(role.start - 1, ",");
+        // The role opens the clause, after a comma or after the quote the cue closes
+        // ("\"...,\" the spokesman, Ana Ruiz, said").
+        let opens_clause = role.start == floor
+            || self.is(role.start - 1, ",")
+            || self.quotes.closed_at(role.start - 1).is_some();
         (describes && opens_clause).then_some(Phrase {
             np: name,
             appositive: Some(role),

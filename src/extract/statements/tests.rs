@@ -1548,3 +1548,16 @@ fn a_relative_clause_about_the_speaker_after_the_cue() {
     assert_eq!(out.len(), 1, "{out:#?}");
     assert_eq!(out[0].cue, "said");
 }
+
+#[test]
+fn a_role_and_name_between_the_quote_and_its_cue() {
+    for text in [
+        "\"The talks are over,\" the spokesman, Ana Ruiz, said.",
+        "\"The talks are over,\" Lima's spokeswoman, Ana Ruiz, wrote on Twitter.",
+    ] {
+        let out = run(text);
+        assert_eq!(out.len(), 1, "{text}: {out:#?}");
+        assert_eq!(name(&out[0]), "Ana Ruiz", "{text}");
+        assert_eq!(out[0].content, "The talks are over,");
+    }
+}
