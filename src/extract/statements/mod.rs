@@ -1049,6 +1049,19 @@ impl Extractor<'_, '_> {
                     appositive: None,
                 })
             });
+        // "Sen. Ana Ruiz (D-Ore.), said": a bracket, then a comma.
+        if left.is_none()
+            && prev_is_comma
+            && let Some(comma) = prev
+            && comma > range.start
+            && self.is(comma - 1, ")")
+            && self.party_bracket_before(comma - 1)
+        {
+            left = self.np_before(range.start, comma).map(|np| Phrase {
+                np,
+                appositive: None,
+            });
+        }
         if left.is_none()
             && prev_is_comma
             && let Some(comma) = prev
@@ -1221,6 +1234,21 @@ impl Extractor<'_, '_> {
         }
     }
 
+    /// Whether the bracket closing at token `close` holds a party and state, as US news
+    /// writes them after a legislator's name: "(D-Ore.)", "(R-Texas)", "(I-Vt.)".
+    fn party_bracket_before(&self, close: usize) -> bool {
+        let open = (close.saturating_sub(6)..close)
+            .rev()
+            .find(|&p| self.is(p, "("));
+        open.is_some_and(|open| {
+            let inner: String = (open + 1..close).map(|p| self.toks[p].text).collect();
+            inner.len() <= 12
+                && inner.split_once('-').is_some_and(|(party, state)| {
+                    matches!(party, "D" | "R" | "I") && state.starts_with(char::is_uppercase)
+                })
+        })
+    }
+
     /// Past a short parenthetical opening at token `at` ("said Rep. Ana Ruiz (D-Ore.), ...",
     /// "said Lopez (pictured)"), outside quotes; otherwise `at`. `end` is the end of the
     /// sentence with its closing punctuation, which may hold the closing bracket.
@@ -1278,6 +1306,8 @@ impl Extractor<'_, '_> {
         ) && (last == floor
             || matches!(self.lower(last - 1), "," | ";" | "and" | "but" | "yet"))
         {
+            // "Many said Monday that ...": past a time adjunct.
+            let after = after + usize::from(lexicon::TIME_NOUNS.contains(self.lower(after)));
             let next = self.toks.get(after)?;
             let clause = next.lower == "that"
                 || DETERMINERS.contains(next.lower.as_str())

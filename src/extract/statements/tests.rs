@@ -1561,3 +1561,21 @@ fn a_role_and_name_between_the_quote_and_its_cue() {
         assert_eq!(out[0].content, "The talks are over,");
     }
 }
+
+#[test]
+fn a_party_bracket_and_a_comma_before_the_cue() {
+    let out = run(
+        "Sen. Ana Ruiz (D-Ore.), said after a lunch on Tuesday that she had not read the plan.",
+    );
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(name(&out[0]), "Ana Ruiz");
+    assert_eq!(out[0].content, "she had not read the plan");
+}
+
+#[test]
+fn a_quantifier_subject_before_a_time_adjunct() {
+    let out = run("The talks ended. Many said Monday that the ruling changes nothing.");
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(name(&out[0]), "Many");
+    assert_eq!(out[0].content, "the ruling changes nothing");
+}
