@@ -1071,6 +1071,20 @@ impl Extractor<'_, '_> {
                 .or_else(|| self.name_after_role_before(range.start, comma))
                 .or_else(|| self.loose_appositive_before(range.start, comma));
         }
+        // "X, including Y, said", "X, citing \"...,\" said": an aside after the subject,
+        // which may end in a quote closing on its comma.
+        if left.is_none()
+            && let Some(p) = prev
+        {
+            let comma = if prev_is_comma {
+                Some(p)
+            } else {
+                (prev_closes && p > range.start && self.is(p - 1, ",")).then(|| p - 1)
+            };
+            if let Some(comma) = comma {
+                left = self.aside_before(range.start, comma);
+            }
+        }
         // "X, who ..., said" / "X -- who ... -- told".
         if left.is_none()
             && let Some(sep) = prev.filter(|&p| self.is_separator(p))
@@ -1259,6 +1273,39 @@ impl Extractor<'_, '_> {
         (at + 1..end.min(at + 8))
             .find(|&k| self.is(k, ")"))
             .map_or(at, |k| k + 1)
+    }
+
+    /// The subject before an aside that ends at `comma` and opens with "including", "like",
+    /// "such as" or a participle ("Several candidates, including Trump, said", "Mr. Ruiz,
+    /// citing \"the rules,\" said"). The subject is a name, or a phrase with a determiner
+    /// or a quantifier ("several candidates").
+    fn aside_before(&self, floor: usize, comma: usize) -> Option<Phrase> {
+        let limit = comma.saturating_sub(24).max(floor);
+        let open = (limit..comma)
+            .rev()
+            .find(|&c| self.is(c, ",") && !self.quotes.quoted(c))?;
+        let opener = open + 1;
+        let aside = matches!(self.lower(opener), "including" | "like" | "such")
+            || self.is_trailing_participle(opener);
+        if !aside
+            || (opener + 1..comma)
+                .any(|p| self.toks[p].is_speech_verb() && !self.quotes.quoted(p))
+        {
+            return None;
+        }
+        let np = self.np_before(floor, open)?;
+        let opens_clause = np.start == floor || self.is(np.start - 1, ",");
+        let head = &self.toks[np.end - 1];
+        let first = self.lower(np.start);
+        let described = phrase::is_name_word(head)
+            || DETERMINERS.contains(first)
+            || lexicon::QUANTIFIERS.contains(first);
+        (opens_clause && described && !PRONOUNS.contains(head.lower.as_str())).then_some(
+            Phrase {
+                np,
+                appositive: None,
+            },
+        )
     }
 
     /// The relative pronoun and the subject of a cue that stands inside a relative clause

@@ -1579,3 +1579,22 @@ fn a_quantifier_subject_before_a_time_adjunct() {
     assert_eq!(name(&out[0]), "Many");
     assert_eq!(out[0].content, "the ruling changes nothing");
 }
+
+#[test]
+fn an_aside_between_the_subject_and_the_cue() {
+    for (text, speaker) in [
+        (
+            "Several candidates, including Ruiz, said the country should take no more refugees.",
+            "Several candidates",
+        ),
+        (
+            "Mr. Lind, citing \"the unique magic of the campaign,\" said the race could be close.",
+            "Lind",
+        ),
+    ] {
+        let out = run(text);
+        assert_eq!(out.len(), 1, "{text}: {out:#?}");
+        assert!(name(&out[0]).ends_with(speaker), "{text}: {out:#?}");
+        assert!(out[0].content.starts_with("the "), "{text}: {out:#?}");
+    }
+}
