@@ -1085,9 +1085,17 @@ impl Extractor<'_, '_> {
                 left = self.aside_before(range.start, comma);
             }
         }
-        // "X, who ..., said" / "X -- who ... -- told".
+        // "X, who ..., said" / "X -- who ... -- told", also when the clause ends in a quote
+        // closing on its comma ("X, who calls Y a \"sociopath,\" said").
+        let sep = prev.and_then(|p| {
+            if self.is_separator(p) {
+                Some(p)
+            } else {
+                (prev_closes && p > range.start && self.is(p - 1, ",")).then(|| p - 1)
+            }
+        });
         if left.is_none()
-            && let Some(sep) = prev.filter(|&p| self.is_separator(p))
+            && let Some(sep) = sep
         {
             left = self
                 .relative_before(range.start, sep)
@@ -1288,8 +1296,7 @@ impl Extractor<'_, '_> {
         let aside = matches!(self.lower(opener), "including" | "like" | "such")
             || self.is_trailing_participle(opener);
         if !aside
-            || (opener + 1..comma)
-                .any(|p| self.toks[p].is_speech_verb() && !self.quotes.quoted(p))
+            || (opener + 1..comma).any(|p| self.toks[p].is_speech_verb() && !self.quotes.quoted(p))
         {
             return None;
         }
@@ -1300,12 +1307,10 @@ impl Extractor<'_, '_> {
         let described = phrase::is_name_word(head)
             || DETERMINERS.contains(first)
             || lexicon::QUANTIFIERS.contains(first);
-        (opens_clause && described && !PRONOUNS.contains(head.lower.as_str())).then_some(
-            Phrase {
-                np,
-                appositive: None,
-            },
-        )
+        (opens_clause && described && !PRONOUNS.contains(head.lower.as_str())).then_some(Phrase {
+            np,
+            appositive: None,
+        })
     }
 
     /// The relative pronoun and the subject of a cue that stands inside a relative clause
@@ -1493,7 +1498,7 @@ impl Extractor<'_, '_> {
         let limit = sep.saturating_sub(32).max(floor);
         (limit + 1..sep)
             .rev()
-            .filter(|&w| matches!(self.lower(w), "who" | "whose"))
+            .filter(|&w| matches!(self.lower(w), "who" | "whose" | "which"))
             .find_map(|who| self.relative_subject(floor, who, sep))
     }
 

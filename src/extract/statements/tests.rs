@@ -1598,3 +1598,23 @@ fn an_aside_between_the_subject_and_the_cue() {
         assert!(out[0].content.starts_with("the "), "{text}: {out:#?}");
     }
 }
+
+#[test]
+fn a_relative_clause_ending_in_a_quote_or_opening_with_which() {
+    for (text, speaker) in [
+        (
+            "Humphrey, who calls the candidate a \"sociopath,\" said the effort needs no alternative.",
+            "Humphrey",
+        ),
+        (
+            "The Communications Workers of America, which endorsed Lind in December, said the support was lagging.",
+            "Communications Workers of America",
+        ),
+    ] {
+        let out = run(text);
+        let said: Vec<_> = out.iter().filter(|s| s.cue == "said").collect();
+        assert_eq!(said.len(), 1, "{text}: {out:#?}");
+        assert!(name(said[0]).contains(speaker), "{text}: {out:#?}");
+        assert!(said[0].content.starts_with("the "), "{text}: {out:#?}");
+    }
+}
