@@ -1102,6 +1102,14 @@ impl Extractor<'_, '_> {
                 .or_else(|| self.dashed_aside_before(range.start, sep));
         }
         // "X, who said ...": the relative pronoun stands for X.
+        // "Supporters who have heard from the campaign said": the subject before a
+        // restrictive relative clause, not the last phrase of that clause.
+        if let Some(np) = self.restrictive_relative_subject(range.start, k) {
+            left = Some(Phrase {
+                np,
+                appositive: None,
+            });
+        }
         let relative = left.is_none() && self.relative_pronoun(range.start, k);
         if relative {
             left = Some(Phrase {
@@ -1413,14 +1421,55 @@ impl Extractor<'_, '_> {
         let mut p = last;
         while p > limit && self.toks[p].is_word() {
             p -= 1;
-            if lexicon::NP_PREPOSITIONS.contains(self.lower(p)) && p > floor {
-                let head = &self.toks[p - 1];
-                return head.is_word()
-                    && (head.lower.ends_with('s') && !head.lower.ends_with("ss")
-                        || lexicon::PLURAL_HEADS.contains(head.lower.as_str()));
+            if (lexicon::NP_PREPOSITIONS.contains(self.lower(p)) || self.lower(p) == "to")
+                && p > floor
+            {
+                if self.plural_head_at(p - 1) {
+                    return true;
+                }
+                break;
             }
         }
-        false
+        // "Supporters who have heard from the campaign": the head comes before "who".
+        self.restrictive_relative_subject(floor, end)
+            .is_some_and(|np| self.plural_head_at(np.end - 1))
+    }
+
+    /// Whether token `k` is a plural noun: "-s" but not "-ss", or a plural head word.
+    fn plural_head_at(&self, k: usize) -> bool {
+        let head = &self.toks[k];
+        head.is_word()
+            && (head.lower.ends_with('s') && !head.lower.ends_with("ss")
+                || lexicon::PLURAL_HEADS.contains(head.lower.as_str()))
+    }
+
+    /// The subject of a clause whose verb ends before `end`, when a relative clause with a
+    /// verb of its own and no comma stands between them: "Supporters who have heard from
+    /// the campaign (say)", "Officials whose laws were struck down (said)". The subject
+    /// opens the clause.
+    fn restrictive_relative_subject(&self, floor: usize, end: usize) -> Option<Range<usize>> {
+        let limit = end.saturating_sub(14).max(floor + 1);
+        let who = (limit..end)
+            .rev()
+            .find(|&p| matches!(self.lower(p), "who" | "whose"))?;
+        if (who..end).any(|p| {
+            matches!(
+                self.toks[p].text,
+                "," | ";" | ":" | "(" | ")" | "--" | "—" | "–"
+            ) || self.quotes.quoted(p)
+                || self.toks[p].is_speech_verb()
+        }) || !self.has_finite_verb(who + 1..end)
+        {
+            return None;
+        }
+        let np = phrase::left_np(self.toks, floor, who)?;
+        let opens = np.start == floor
+            || matches!(self.lower(np.start - 1), "," | "and" | "but" | "yet" | "so");
+        let head = &self.toks[np.end - 1];
+        let person_like = phrase::is_name_word(head)
+            || self.plural_head_at(np.end - 1)
+            || lexicon::ROLE_WORDS.contains(head.lower.as_str());
+        (opens && person_like && !PRONOUNS.contains(head.lower.as_str())).then_some(np)
     }
 
     /// Whether token `i` opens a time or place adjunct ("on Monday", "Tuesday", "here").

@@ -1618,3 +1618,19 @@ fn a_relative_clause_ending_in_a_quote_or_opening_with_which() {
         assert!(said[0].content.starts_with("the "), "{text}: {out:#?}");
     }
 }
+
+#[test]
+fn the_subject_before_a_restrictive_relative_clause() {
+    for text in [
+        "The talks ended. Supporters who have heard from the campaign said their priority is to win.",
+        "The talks ended. Supporters who have heard from the campaign say their priority is to win.",
+    ] {
+        let out = run(text);
+        assert_eq!(out.len(), 1, "{text}: {out:#?}");
+        assert_eq!(name(&out[0]), "Supporters", "{text}");
+        assert_eq!(out[0].content, "their priority is to win");
+    }
+    let out = run("The talks ended. Aides to the governor say she is shifting her tack.");
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(out[0].content, "she is shifting her tack");
+}
