@@ -950,7 +950,7 @@ impl Extractor<'_, '_> {
             // should pay for", "the changes, which officials said will start in May". The
             // content is the relative pronoun and the rest of the clause.
             if matches!(f.class, VerbClass::Say | VerbClass::Name)
-                && let Some((rel, np)) = self.relative_gap(range.start, k)
+                && let Some((rel, np)) = self.relative_gap(range.start, k, cue.tokens.end)
             {
                 let from = cue.tokens.end;
                 let end = if f.class == VerbClass::Name {
@@ -1324,10 +1324,31 @@ impl Extractor<'_, '_> {
     /// The relative pronoun and the subject of a cue that stands inside a relative clause
     /// ending before token `end`: "which he said", "what many analysts said", "who officials
     /// say" (the pronoun is the object of the cue's complement, not its subject).
-    fn relative_gap(&self, floor: usize, end: usize) -> Option<(usize, Range<usize>)> {
+    fn relative_gap(
+        &self,
+        floor: usize,
+        end: usize,
+        after: usize,
+    ) -> Option<(usize, Range<usize>)> {
         let np = phrase::left_np(self.toks, floor, end)?;
         let rel = np.start.checked_sub(1).filter(|&r| r >= floor)?;
-        let relative = matches!(self.lower(rel), "which" | "what" | "whom" | "who")
+        // "information that officials said would ...": "that" after a noun, and the clause
+        // after the cue lacks its subject (a verb comes first).
+        let that_relative = self.lower(rel) == "that"
+            && rel > floor
+            && self.toks[rel - 1].is_word()
+            && self.toks[rel - 1]
+                .text
+                .starts_with(|c: char| c.is_lowercase())
+            && !self.toks[rel - 1].is_speech_verb()
+            && !DETERMINERS.contains(self.lower(rel - 1))
+            && !matches!(
+                self.lower(rel - 1),
+                "so" | "such" | "now" | "given" | "and" | "but"
+            )
+            && (BE.contains(self.lower(after)) || lexicon::AUXILIARIES.contains(self.lower(after)));
+        let relative = (that_relative
+            || matches!(self.lower(rel), "which" | "what" | "whom" | "who"))
             && !self.quotes.quoted(rel)
             && np.len() <= 6;
         relative.then_some((rel, np))

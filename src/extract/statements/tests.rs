@@ -1634,3 +1634,24 @@ fn the_subject_before_a_restrictive_relative_clause() {
     assert_eq!(out.len(), 1, "{out:#?}");
     assert_eq!(out[0].content, "she is shifting her tack");
 }
+
+#[test]
+fn a_that_relative_clause_whose_gap_is_in_what_was_said() {
+    let out = run(
+        "The talks ended. He joined a charity that prosecutors said was suspected of funding militias.",
+    );
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(name(&out[0]), "prosecutors");
+    assert!(
+        out[0]
+            .content
+            .ends_with("was suspected of funding militias"),
+        "{out:#?}"
+    );
+    // "that" after a verb of saying opens the content, not a relative clause.
+    let out = run("The talks ended. He noted that officials said the plan would fail.");
+    assert!(
+        out.iter().any(|s| s.content == "the plan would fail"),
+        "{out:#?}"
+    );
+}
