@@ -2233,6 +2233,13 @@ impl Extractor<'_, '_> {
             }
         }
         let mut p = from;
+        // "wrote back: ...", "fired back that ...": the particle is the cue's.
+        if self.lower(p) == "back"
+            && (matches!(self.lower(p + 1), ":" | "," | "that")
+                || self.quotes.opened_at(p + 1).is_some())
+        {
+            p += 1;
+        }
         // "said Tuesday he ...", "announced this month it would ...": the time is the cue's.
         p += self.time_adjunct_len(p, end);
         p = self.past_medium_adjunct(p, end);
@@ -2260,6 +2267,16 @@ impl Extractor<'_, '_> {
                     break;
                 }
                 r += 1;
+            }
+            // "told the Reuters news agency simply, \"We lost.\"": the quote after the
+            // listener, with nothing but words of the listener and the manner before it.
+            if let Some(open) = (p + 1..(p + 8).min(end)).find(|&k| {
+                self.quotes.opened_at(k).is_some() && matches!(self.toks[k - 1].text, "," | ":")
+            }) && (p..open - 1).all(|k| {
+                let t = &self.toks[k];
+                t.is_word() && !self.finite_verb_at(k) && !matches!(t.lower.as_str(), "that")
+            }) {
+                p = open;
             }
         }
         while p < end && (self.is(p, ":") || self.is(p, ",")) {

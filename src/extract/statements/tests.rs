@@ -1655,3 +1655,15 @@ fn a_that_relative_clause_whose_gap_is_in_what_was_said() {
         "{out:#?}"
     );
 }
+
+#[test]
+fn particles_and_listeners_before_a_quote_are_not_content() {
+    let out = run("The talks ended. Ms. Lind wrote back: \"We all have him on our radar.\"");
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(out[0].content, "We all have him on our radar.");
+    let out = run(
+        "The talks ended. Its chairman, Ana Ruiz, told the Reuters news agency simply, \"We lost.\"",
+    );
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(out[0].content, "We lost.");
+}
