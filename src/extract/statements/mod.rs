@@ -432,6 +432,14 @@ impl Extractor<'_, '_> {
         let Some(last) = p.checked_sub(1).filter(|&l| l > floor) else {
             return 0;
         };
+        // "who in 2010 said": a year.
+        if last > floor + 1
+            && word(last - 1) == "in"
+            && self.toks[last].is_number()
+            && self.toks[last].text.len() == 4
+        {
+            return end - (last - 1);
+        }
         if !lexicon::TIME_NOUNS.contains(word(last)) {
             return 0;
         }
@@ -912,7 +920,11 @@ impl Extractor<'_, '_> {
                 .words
                 .first()
                 .is_some_and(|w| w.ends_with('d') || *w == "told");
-            if !past && !f.participle && self.lower(cue.tokens.end) == "of" {
+            if !past
+                && !f.participle
+                && self.lower(cue.tokens.end) == "of"
+                && !lexicon::NEVER_NOUNS.contains(self.lower(start))
+            {
                 return;
             }
             // "tweets targeting ...", "reports were ...": a plural noun.
@@ -970,9 +982,14 @@ impl Extractor<'_, '_> {
                 return;
             }
             // Other cues in such a clause: "what they hope will ...".
+            // Not after a preposition: "To which she said, \"...\"".
+            let after_preposition = k >= range.start + 3
+                && (lexicon::CLAUSE_LESS_PREPOSITIONS.contains(self.lower(k - 3))
+                    || lexicon::NP_PREPOSITIONS.contains(self.lower(k - 3)));
             if k >= range.start + 2
                 && PRONOUNS.contains(prev_lower)
                 && matches!(self.lower(k - 2), "what" | "which" | "whom")
+                && !after_preposition
             {
                 return;
             }
@@ -1347,8 +1364,13 @@ impl Extractor<'_, '_> {
                 "so" | "such" | "now" | "given" | "and" | "but"
             )
             && (BE.contains(self.lower(after)) || lexicon::AUXILIARIES.contains(self.lower(after)));
+        // "to which she said, ...": the pronoun is a preposition's object, not a gap.
+        let after_preposition = rel > floor
+            && (lexicon::CLAUSE_LESS_PREPOSITIONS.contains(self.lower(rel - 1))
+                || lexicon::NP_PREPOSITIONS.contains(self.lower(rel - 1)));
         let relative = (that_relative
-            || matches!(self.lower(rel), "which" | "what" | "whom" | "who"))
+            || self.lower(rel) == "what"
+            || (matches!(self.lower(rel), "which" | "whom" | "who") && !after_preposition))
             && !self.quotes.quoted(rel)
             && np.len() <= 6;
         relative.then_some((rel, np))
@@ -2091,6 +2113,14 @@ impl Extractor<'_, '_> {
     /// "said with a laugh", "said to applause"; but "agreed to forgo" has its complement).
     fn no_content_after(&self, from: usize, end: usize, form: Option<VerbForm>) -> bool {
         let saying = form.is_none_or(|f| f.class == VerbClass::Say);
+        // "says of Clinton, \"...\"": the words follow whom they are about.
+        if self.lower(from) == "of"
+            && (from + 2..(from + 8).min(end)).any(|k| {
+                self.quotes.opened_at(k).is_some() && matches!(self.toks[k - 1].text, "," | ":")
+            })
+        {
+            return false;
+        }
         // Manner adverbs first: "said happily on MSNBC", "says directly to the camera".
         let mut from = from;
         while from < end && self.is_manner_adverb(from) {
@@ -2139,6 +2169,30 @@ impl Extractor<'_, '_> {
         }
         if first.text == ":" || self.quotes.opened_at(from).is_some() {
             return false;
+        }
+        // "said several months after her release", "said two days later".
+        let time_span = (lexicon::QUANTIFIERS.contains(first.lower.as_str())
+            || first.is_number()
+            || matches!(first.lower.as_str(), "a" | "some"))
+            && matches!(
+                self.lower(from + 1),
+                "minutes"
+                    | "hours"
+                    | "days"
+                    | "weeks"
+                    | "months"
+                    | "years"
+                    | "day"
+                    | "week"
+                    | "month"
+                    | "year"
+            )
+            && matches!(
+                self.lower(from + 2),
+                "after" | "before" | "later" | "earlier" | "ago"
+            );
+        if time_span {
+            return true;
         }
         if !ADJUNCT_STARTS.contains(first.lower.as_str()) || self.existential_at(from) {
             return false;
@@ -2242,6 +2296,15 @@ impl Extractor<'_, '_> {
         }
         // "said Tuesday he ...", "announced this month it would ...": the time is the cue's.
         p += self.time_adjunct_len(p, end);
+        // "says of Clinton, \"...\"": whom the words are about, then the words.
+        if self.lower(p) == "of"
+            && let Some(open) = (p + 2..(p + 8).min(end)).find(|&k| {
+                self.quotes.opened_at(k).is_some() && matches!(self.toks[k - 1].text, "," | ":")
+            })
+            && (p + 1..open - 1).all(|k| self.toks[k].is_word() && !self.finite_verb_at(k))
+        {
+            p = open;
+        }
         p = self.past_medium_adjunct(p, end);
         // "asked Trump whether ...", "asked the minister about ...": the one asked is not
         // part of the question.

@@ -1667,3 +1667,27 @@ fn particles_and_listeners_before_a_quote_are_not_content() {
     assert_eq!(out.len(), 1, "{out:#?}");
     assert_eq!(out[0].content, "We lost.");
 }
+#[test]
+fn more_ways_to_place_a_cue() {
+    for (text, content) in [
+        (
+            "The talks ended. To which she said, \"Thank God you still believe in it.\"",
+            "Thank God you still believe in it.",
+        ),
+        (
+            "The talks ended. The businessman says of Ruiz, \"If she gets the chance, she will sell it.\"",
+            "If she gets the chance, she will sell it.",
+        ),
+        (
+            "\"It never crossed my mind,\" she said several months after her release, and the doctors agreed.",
+            "It never crossed my mind,",
+        ),
+        (
+            "The talks ended. He knew Lind, who in 2010 said the goal was to win a second term.",
+            "the goal was to win a second term",
+        ),
+    ] {
+        let out = run(text);
+        assert!(out.iter().any(|s| s.content == content), "{text}: {out:#?}");
+    }
+}
