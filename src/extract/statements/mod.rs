@@ -2098,7 +2098,11 @@ impl Extractor<'_, '_> {
                 continue;
             }
             let lower = t.lower.as_str();
-            if lexicon::SUBORDINATORS.contains(lower) {
+            // A relative clause describes the adjunct's noun ("said to the nominee, who
+            // began ..."); it is not the content.
+            if lexicon::SUBORDINATORS.contains(lower)
+                || matches!(lower, "who" | "whom" | "whose" | "which")
+            {
                 return false;
             }
             if self.finite_verb_at(k) || lower.ends_with("n't") {

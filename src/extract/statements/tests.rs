@@ -1691,3 +1691,12 @@ fn more_ways_to_place_a_cue() {
         assert!(out.iter().any(|s| s.content == content), "{text}: {out:#?}");
     }
 }
+
+#[test]
+fn said_to_someone_described_by_a_relative_clause_keeps_the_quote() {
+    let text = "\"That's right, we will win,\" Melanie said to the nominee, who began his speech by thanking the crowd.";
+    let out = run(text);
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(out[0].content, "That's right, we will win,");
+    assert_eq!(name(&out[0]), "Melanie");
+}
