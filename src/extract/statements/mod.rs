@@ -2233,7 +2233,22 @@ impl Extractor<'_, '_> {
         }
         if let Some(part) = self.quotes.closed_at(b) {
             let open = self.quotes.parts[part].open;
-            return Some(open..b + 1);
+            // "Not paying taxes \"makes me smart,\" he said": the words before the quote in
+            // its sentence are part of what was said, unless they hold a cue of their own.
+            let lead = range.start..open;
+            let mixed = open > range.start
+                && self.word_count(&lead) >= 2
+                && lead.clone().all(|k| {
+                    !self.quotes.quoted(k)
+                        && self.quotes.opened_at(k).is_none()
+                        && !self.toks[k].is_speech_verb()
+                        && !matches!(self.toks[k].text, ":" | ";")
+                });
+            return Some(if mixed {
+                range.start..b + 1
+            } else {
+                open..b + 1
+            });
         }
         (b > range.start).then_some(range.start..b)
     }

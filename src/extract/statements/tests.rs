@@ -1700,3 +1700,15 @@ fn said_to_someone_described_by_a_relative_clause_keeps_the_quote() {
     assert_eq!(out[0].content, "That's right, we will win,");
     assert_eq!(name(&out[0]), "Melanie");
 }
+
+#[test]
+fn words_before_a_quote_in_its_sentence_are_part_of_the_content() {
+    let text = "The talks ended. Not paying taxes \"makes me smart,\" Ruiz said last week.";
+    let out = run(text);
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(out[0].kind, StatementKind::Mixed as i32);
+    assert_eq!(out[0].content, "Not paying taxes \"makes me smart,\"");
+    // A cue of its own before the quote keeps the words apart.
+    let out = run("The talks ended. Lind said the deal was dead. \"We are done,\" Ruiz said.");
+    assert!(out.iter().any(|s| s.content == "We are done,"), "{out:#?}");
+}
