@@ -559,8 +559,13 @@ impl Extractor<'_, '_> {
             return false;
         }
         let before = self.lower(at - 1);
+        // Without a comma only before a capitalized subject: "Republicans said A and
+        // Democrats accused B", not "said A and officials who ...".
+        let capitalized = self.toks[at].text.starts_with(|c: char| c.is_uppercase())
+            && !PRONOUNS.contains(self.lower(at));
         before == ";"
-            || (matches!(before, "and" | "but" | "while" | "whereas") && self.is(at - 2, ","))
+            || (matches!(before, "and" | "but" | "while" | "whereas")
+                && (self.is(at - 2, ",") || capitalized))
     }
 
     /// The byte where a content ends before the cue at token `cue`: before a comma or a

@@ -1712,3 +1712,15 @@ fn words_before_a_quote_in_its_sentence_are_part_of_the_content() {
     let out = run("The talks ended. Lind said the deal was dead. \"We are done,\" Ruiz said.");
     assert!(out.iter().any(|s| s.content == "We are done,"), "{out:#?}");
 }
+
+#[test]
+fn a_new_capitalized_speaker_after_and_ends_the_content_before() {
+    let out = run(
+        "The talks ended. Republicans said the department mishandled the inquiry and Democrats accused them of stoking the issue.",
+    );
+    assert!(
+        out.iter()
+            .any(|s| s.content == "the department mishandled the inquiry"),
+        "{out:#?}"
+    );
+}
