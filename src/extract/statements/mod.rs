@@ -1914,10 +1914,15 @@ impl Extractor<'_, '_> {
                 } else {
                     p + 1
                 };
+                // ", which forced her to ...": a relative clause that runs to the sentence
+                // end describes the last noun; the reporter adds it.
+                let trailing_relative = matches!(self.lower(at), "which")
+                    && !(at + 1..end).any(|q| self.is(q, ",") || self.quotes.quoted(q));
                 comma
                     && at < end
                     && (matches!(self.lower(at), "while" | "whereas")
-                        || self.is_trailing_participle(at))
+                        || self.is_trailing_participle(at)
+                        || trailing_relative)
             })
             .map(|p| {
                 // The quote that closes after the comma stays whole in the content.

@@ -1724,3 +1724,19 @@ fn a_new_capitalized_speaker_after_and_ends_the_content_before() {
         "{out:#?}"
     );
 }
+
+#[test]
+fn a_relative_clause_running_to_the_sentence_end_is_the_reporters() {
+    let out = run(
+        "The talks ended. Lind said he expects Ruiz to recover from pneumonia, which forced her to leave early.",
+    );
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(out[0].content, "he expects Ruiz to recover from pneumonia");
+    // One that closes before the clause goes on stays in the content.
+    let out =
+        run("The talks ended. Lind said the plan, which was approved in May, will cut tariffs.");
+    assert_eq!(
+        out[0].content,
+        "the plan, which was approved in May, will cut tariffs"
+    );
+}
