@@ -1286,6 +1286,12 @@ impl Extractor<'_, '_> {
         }
     }
 
+    /// Whether token `at` opens the sentence starting at `floor`, perhaps after a
+    /// conjunction ("But Ana Ruiz, ...").
+    fn opens_sentence(&self, at: usize, floor: usize) -> bool {
+        at == floor || (at == floor + 1 && COORDINATORS.contains(self.lower(floor)))
+    }
+
     /// Whether the bracket closing at token `close` holds a party and state, as US news
     /// writes them after a legislator's name: "(D-Ore.)", "(R-Texas)", "(I-Vt.)".
     fn party_bracket_before(&self, close: usize) -> bool {
@@ -1331,7 +1337,7 @@ impl Extractor<'_, '_> {
             return None;
         }
         let np = self.np_before(floor, open)?;
-        let opens_clause = np.start == floor || self.is(np.start - 1, ",");
+        let opens_clause = self.opens_sentence(np.start, floor) || self.is(np.start - 1, ",");
         let head = &self.toks[np.end - 1];
         let first = self.lower(np.start);
         let described = phrase::is_name_word(head)
@@ -1742,7 +1748,7 @@ impl Extractor<'_, '_> {
                 && !lexicon::STOP.contains(head.lower.as_str());
             // After a comma, or after a quote closing on its comma ("\"...,\" Ana Ruiz,
             // R-Ore., said").
-            let opens_clause = np.start == floor
+            let opens_clause = self.opens_sentence(np.start, floor)
                 || self.is(np.start - 1, ",")
                 || (np.start >= 2
                     && self.quotes.closed_at(np.start - 1).is_some()
@@ -1784,7 +1790,7 @@ impl Extractor<'_, '_> {
                 && !PRONOUNS.contains(head.lower.as_str()));
         // The role opens the clause, after a comma or after the quote the cue closes
         // ("\"...,\" the spokesman, Ana Ruiz, said").
-        let opens_clause = role.start == floor
+        let opens_clause = self.opens_sentence(role.start, floor)
             || self.is(role.start - 1, ",")
             || self.quotes.closed_at(role.start - 1).is_some();
         (describes && opens_clause).then_some(Phrase {
