@@ -1286,6 +1286,23 @@ impl Extractor<'_, '_> {
         }
     }
 
+    /// Whether token `k` is "that" opening a clause, not a relative pronoun that is the
+    /// subject of its own verb ("the meeting that was held on a boat").
+    fn complementizer_at(&self, k: usize) -> bool {
+        if self.lower(k) != "that" {
+            return false;
+        }
+        let next = self.lower(k + 1);
+        let after_noun = k > 0
+            && self.toks[k - 1].is_word()
+            && !self.toks[k - 1].is_speech_verb()
+            && self.toks[k - 1]
+                .text
+                .starts_with(|c: char| c.is_lowercase())
+            && !matches!(self.lower(k - 1), "so" | "now" | "and" | "but" | "such");
+        !(after_noun && (BE.contains(next) || lexicon::AUXILIARIES.contains(next)))
+    }
+
     /// Whether token `at` opens the sentence starting at `floor`, perhaps after a
     /// conjunction ("But Ana Ruiz, ...").
     fn opens_sentence(&self, at: usize, floor: usize) -> bool {
@@ -2102,12 +2119,12 @@ impl Extractor<'_, '_> {
     /// verb before any subordinating conjunction.
     fn clause_after_adjunct(&self, from: usize, end: usize) -> bool {
         // "said immediately after hearing the request that he would ...".
-        if (from..end.min(from + 12)).any(|k| self.lower(k) == "that" && !self.quotes.quoted(k)) {
+        if (from..end.min(from + 12)).any(|k| self.complementizer_at(k) && !self.quotes.quoted(k)) {
             return true;
         }
         for k in from..end.min(from + 40) {
             let t = &self.toks[k];
-            if self.quotes.opened_at(k).is_some() || t.lower == "that" || t.text == ":" {
+            if self.quotes.opened_at(k).is_some() || self.complementizer_at(k) || t.text == ":" {
                 return true;
             }
             if !t.is_word() || k == from {
@@ -2229,7 +2246,7 @@ impl Extractor<'_, '_> {
             })
             .unwrap_or(limit);
         !(from..limit).any(|k| {
-            self.lower(k) == "that"
+            self.complementizer_at(k)
                 || (self.quotes.opened_at(k).is_some()
                     && matches!(self.toks[k - 1].text, ":" | ","))
         })
@@ -2305,7 +2322,7 @@ impl Extractor<'_, '_> {
         }) || form.is_some_and(is_tell);
         for k in from..limit {
             let t = &self.toks[k];
-            if t.lower == "that" {
+            if self.complementizer_at(k) {
                 if k == from || (adjunct_first && k + 1 < end) {
                     return k + 1;
                 }

@@ -1740,3 +1740,12 @@ fn a_relative_clause_running_to_the_sentence_end_is_the_reporters() {
         "the plan, which was approved in May, will cut tariffs"
     );
 }
+
+#[test]
+fn a_relative_that_after_the_listener_does_not_open_the_content() {
+    let out = run(
+        "\"We are in a critical situation,\" Merkel told reporters after the meeting that was held on a boat.",
+    );
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(out[0].content, "We are in a critical situation,");
+}
