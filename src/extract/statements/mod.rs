@@ -1841,7 +1841,13 @@ impl Extractor<'_, '_> {
         let rest = comma + 1..end;
         let first = self.toks.get(rest.start)?;
         // "..., X said, adding ..." is a cue of its own.
-        let participle = first.lower.ends_with("ing") && first.is_word();
+        // A gerund subject is not: "..., he said, replacing her would be harder".
+        let gerund_subject = !first.is_speech_verb()
+            && (rest.start + 1..(rest.start + 7).min(end)).any(|k| {
+                let w = self.lower(k);
+                (BE.contains(w) || lexicon::AUXILIARIES.contains(w)) && !self.quotes.quoted(k)
+            });
+        let participle = first.lower.ends_with("ing") && first.is_word() && !gerund_subject;
         if participle || first.is_speech_verb() || self.word_count(&rest) < 3 {
             return None;
         }

@@ -1749,3 +1749,21 @@ fn a_relative_that_after_the_listener_does_not_open_the_content() {
     assert_eq!(out.len(), 1, "{out:#?}");
     assert_eq!(out[0].content, "We are in a critical situation,");
 }
+
+#[test]
+fn a_gerund_subject_after_a_parenthetical_cue_goes_on_with_the_content() {
+    let out = run(
+        "The talks ended. Though the last transition was seamless, he said, replacing her would be much harder.",
+    );
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert!(
+        out[0]
+            .content
+            .ends_with("replacing her would be much harder"),
+        "{out:#?}"
+    );
+    assert!(
+        out[0].content.starts_with("Though the last transition"),
+        "{out:#?}"
+    );
+}
