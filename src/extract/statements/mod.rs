@@ -534,6 +534,25 @@ impl Extractor<'_, '_> {
                     last.end = cut.max(last.start);
                 }
             }
+            // "X told Y that A, but B, the source added": a speaker closing the sentence after
+            // a comma ends the content of the statement before at that comma.
+            if self.cands.len() == before + 1
+                && before > first_cand
+                && let Who::Phrase(p) = &self.cands[before].who
+                && p.np.start > range.start
+                && self.is(p.np.start - 1, ",")
+                && cue.tokens.start >= p.np.end
+                && self.no_content_after(cue.tokens.end, self.sentence_end(&range), None)
+            {
+                let np_byte = self.toks[p.np.start].bytes.start;
+                let comma_byte = self.toks[p.np.start - 1].bytes.start;
+                if let Some(last) = self.cands[before - 1].pieces.last_mut()
+                    && last.start < comma_byte
+                    && np_byte < last.end
+                {
+                    last.end = comma_byte;
+                }
+            }
             // A second cue that takes the first one's speaker ends the first one's content.
             if self.cands.len() > before && before > first_cand {
                 let new_cue_start = self.toks[self.cands[before].cue.start].bytes.start;

@@ -1767,3 +1767,19 @@ fn a_gerund_subject_after_a_parenthetical_cue_goes_on_with_the_content() {
         "{out:#?}"
     );
 }
+
+#[test]
+fn a_speaker_closing_the_sentence_ends_the_content_before_it() {
+    let out = run(
+        "The talks ended. Ruiz had told officials that she did not want an escort, but the police overruled her, the source added.",
+    );
+    let told = out
+        .iter()
+        .find(|s| s.cue == "told")
+        .expect("the told statement");
+    assert_eq!(
+        told.content,
+        "she did not want an escort, but the police overruled her"
+    );
+    assert!(out.iter().any(|s| s.cue == "added"), "{out:#?}");
+}
