@@ -1185,9 +1185,16 @@ impl Extractor<'_, '_> {
                 self.push_quote(cue.tokens.clone(), Who::Phrase(phrase), part, 0.85);
                 return;
             }
-            // "A, X said, B": the content is both sides of the cue.
+            // "A, X said, B": the content is both sides of the cue; also "A, as X said, B".
+            let around_boundary = boundary.map(|b| {
+                if self.lower(b) == "as" && b > range.start + 1 && self.is(b - 1, ",") {
+                    b - 1
+                } else {
+                    b
+                }
+            });
             if !relative
-                && let Some(b) = boundary
+                && let Some(b) = around_boundary
                 && self.is(b, ",")
                 && self.quotes.closed_at(b).is_none()
                 && !(b > range.start && self.quotes.closed_at(b - 1).is_some())

@@ -1783,3 +1783,11 @@ fn a_speaker_closing_the_sentence_ends_the_content_before_it() {
     );
     assert!(out.iter().any(|s| s.cue == "added"), "{out:#?}");
 }
+
+#[test]
+fn an_as_parenthetical_cue_takes_both_sides() {
+    let out = run("The talks ended. The economy, as the minister said, is growing fast.");
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(out[0].content, "The economy is growing fast");
+    assert_eq!(name(&out[0]), "the minister");
+}
