@@ -1332,7 +1332,10 @@ impl Extractor<'_, '_> {
     /// Whether token `at` opens the sentence starting at `floor`, perhaps after a
     /// conjunction ("But Ana Ruiz, ...").
     fn opens_sentence(&self, at: usize, floor: usize) -> bool {
-        at == floor || (at == floor + 1 && COORDINATORS.contains(self.lower(floor)))
+        at == floor
+            || (at == floor + 1
+                && (COORDINATORS.contains(self.lower(floor))
+                    || matches!(self.lower(floor), "yet" | "so" | "still")))
     }
 
     /// Whether the bracket closing at token `close` holds a party and state, as US news
@@ -1385,7 +1388,8 @@ impl Extractor<'_, '_> {
         let first = self.lower(np.start);
         let described = phrase::is_name_word(head)
             || DETERMINERS.contains(first)
-            || lexicon::QUANTIFIERS.contains(first);
+            || lexicon::QUANTIFIERS.contains(first)
+            || self.plural_head_at(np.end - 1);
         (opens_clause && described && !PRONOUNS.contains(head.lower.as_str())).then_some(Phrase {
             np,
             appositive: None,
@@ -2258,7 +2262,7 @@ impl Extractor<'_, '_> {
             )
             && matches!(
                 self.lower(from + 2),
-                "after" | "before" | "later" | "earlier" | "ago"
+                "after" | "before" | "later" | "earlier" | "ago" | "into"
             );
         if time_span {
             return true;
@@ -2512,7 +2516,17 @@ impl Extractor<'_, '_> {
                     )
             }
             // A phrase with no clause was refused above.
-            Some(VerbClass::Say) => !first.is_number() && !matches!(first.text, "%" | "$"),
+            // "said 2016 has seen ...", "says 31,000 of them could be lost": a number opens
+            // a clause when a verb follows it soon.
+            Some(VerbClass::Say) => {
+                (!first.is_number()
+                    || (from + 1..(from + 6).min(end)).any(|k| {
+                        let w = self.lower(k);
+                        (BE.contains(w) || lexicon::AUXILIARIES.contains(w))
+                            && self.toks[k].text.starts_with(|c: char| c.is_lowercase())
+                    }))
+                    && !matches!(first.text, "%" | "$")
+            }
             Some(VerbClass::Name) => self.naming_end(from, end).is_some(),
             _ => true,
         }

@@ -1791,3 +1791,29 @@ fn an_as_parenthetical_cue_takes_both_sides() {
     assert_eq!(out[0].content, "The economy is growing fast");
     assert_eq!(name(&out[0]), "the minister");
 }
+
+#[test]
+fn numbers_adjuncts_and_asides_around_a_cue() {
+    for (text, speaker, content) in [
+        (
+            "The talks ended. Officials said 2016 has seen the worst start on record.",
+            "Officials",
+            "2016 has seen the worst start on record",
+        ),
+        (
+            "\"I cannot believe how civil it has been,\" Ruiz said 30 minutes into the debate.",
+            "Ruiz",
+            "I cannot believe how civil it has been,",
+        ),
+        (
+            "The talks ended. Yet Democratic economists, like their Republican counterparts, say taxing consumption encourages savings.",
+            "Democratic economists",
+            "taxing consumption encourages savings",
+        ),
+    ] {
+        let out = run(text);
+        assert_eq!(out.len(), 1, "{text}: {out:#?}");
+        assert_eq!(name(&out[0]), speaker, "{text}");
+        assert_eq!(out[0].content, content, "{text}");
+    }
+}
