@@ -1230,8 +1230,12 @@ impl Extractor<'_, '_> {
                 // "\"...\" X said the ..." is rare; treat what follows as the content.
             }
             let from = self.content_start(cue.tokens.end, sent_end, form);
-            // "X said:" closing its sentence, the quote opening the next one.
-            if from >= sent_end
+            // "X said:" closing its sentence, the quote opening the next one; also after a
+            // listener or an adjunct ("told his audience, to rowdy applause:").
+            let colon_closes = range.end > from
+                && self.is(range.end - 1, ":")
+                && !(from..sent_end).any(|k| self.finite_verb_at(k) || self.quotes.quoted(k));
+            if (from >= sent_end || colon_closes)
                 && let Some(part) = self.quotes.opened_at(range.end)
             {
                 self.push_quote(cue.tokens.clone(), Who::Phrase(phrase), part, 0.75);

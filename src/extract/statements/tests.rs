@@ -1817,3 +1817,11 @@ fn numbers_adjuncts_and_asides_around_a_cue() {
         assert_eq!(out[0].content, content, "{text}");
     }
 }
+
+#[test]
+fn a_cue_with_a_listener_and_an_adjunct_before_a_colon_takes_the_next_quote() {
+    let out =
+        run("He told his audience, to rowdy applause:\n\n\"Nobody is more qualified to serve.\"");
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(out[0].content, "Nobody is more qualified to serve.");
+}
