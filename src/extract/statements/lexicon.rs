@@ -186,7 +186,7 @@ pub static NP_PREPOSITIONS: LazyLock<HashSet<&'static str>> =
 /// only before "that", a colon or a quotation, or at the end of the sentence.
 pub static MOSTLY_NOUNS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     set(
-        "states comments reports notes remarks advocates tweets promises pledges claims \
+        "state states comments reports notes remarks advocates tweets promises pledges claims \
          protests reasons questions answers replies statements calls charges demands \
          warnings threats estimates predictions forecasts complaints requests appeals",
     )

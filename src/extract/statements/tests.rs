@@ -1825,3 +1825,14 @@ fn a_cue_with_a_listener_and_an_adjunct_before_a_colon_takes_the_next_quote() {
     assert_eq!(out.len(), 1, "{out:#?}");
     assert_eq!(out[0].content, "Nobody is more qualified to serve.");
 }
+
+#[test]
+fn the_base_form_state_is_a_noun_unless_a_clause_or_quote_follows() {
+    assert!(
+        run("The talks ended. The vote will provide the template she follows in upcoming state contests with large rural electorates.")
+            .is_empty()
+    );
+    let out = run("The talks ended. Officials state that the vote was fair.");
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(out[0].content, "the vote was fair");
+}
