@@ -2190,13 +2190,22 @@ impl Extractor<'_, '_> {
     /// "said with a laugh", "said to applause"; but "agreed to forgo" has its complement).
     fn no_content_after(&self, from: usize, end: usize, form: Option<VerbForm>) -> bool {
         let saying = form.is_none_or(|f| f.class == VerbClass::Say);
-        // "says of Clinton, \"...\"": the words follow whom they are about.
-        if self.lower(from) == "of"
-            && (from + 2..(from + 8).min(end)).any(|k| {
+        // "says of Clinton, \"...\"": the words follow whom they are about; without a quote,
+        // "said of the encounter he had last week" only says what the words were about.
+        if self.lower(from) == "of" {
+            return !(from + 2..(from + 8).min(end)).any(|k| {
                 self.quotes.opened_at(k).is_some() && matches!(self.toks[k - 1].text, "," | ":")
+            });
+        }
+        // "told the victims' families.": a listener and nothing else.
+        if form.is_some_and(is_tell)
+            && !(from..end).any(|k| {
+                self.finite_verb_at(k)
+                    || self.quotes.opened_at(k).is_some()
+                    || matches!(self.lower(k), "that" | "to" | ":")
             })
         {
-            return false;
+            return true;
         }
         // Manner adverbs first: "said happily on MSNBC", "says directly to the camera".
         let mut from = from;

@@ -1836,3 +1836,21 @@ fn the_base_form_state_is_a_noun_unless_a_clause_or_quote_follows() {
     assert_eq!(out.len(), 1, "{out:#?}");
     assert_eq!(out[0].content, "the vote was fair");
 }
+
+#[test]
+fn a_listener_or_an_about_phrase_after_the_cue_leaves_the_quote_before() {
+    for (text, content) in [
+        (
+            "\"Our hearts are broken, too,\" Lind told the families of the victims.",
+            "Our hearts are broken, too,",
+        ),
+        (
+            "\"That was the best moment,\" Ruiz said of the meeting she had last week with the mayor.",
+            "That was the best moment,",
+        ),
+    ] {
+        let out = run(text);
+        assert_eq!(out.len(), 1, "{text}: {out:#?}");
+        assert_eq!(out[0].content, content, "{text}");
+    }
+}
