@@ -887,11 +887,7 @@ impl Extractor<'_, '_> {
                 continue;
             }
             let lower = self.lower(k - 1);
-            let adverb = lower.len() > 4
-                && lower.ends_with("ly")
-                && self.toks[k - 1]
-                    .text
-                    .starts_with(|c: char| c.is_lowercase());
+            let adverb = self.is_manner_adverb(k - 1);
             let progressive_aux = form.is_some_and(|f| f.participle && f.class == VerbClass::Say)
                 && (lexicon::PROGRESSIVE_AUXILIARIES.contains(lower) || lower == "not");
             let skip = SKIPPABLE.contains(lower)
@@ -1007,9 +1003,7 @@ impl Extractor<'_, '_> {
             }
             // Other cues in such a clause: "what they hope will ...".
             // Not after a preposition: "To which she said, \"...\"".
-            let after_preposition = k >= range.start + 3
-                && (lexicon::CLAUSE_LESS_PREPOSITIONS.contains(self.lower(k - 3))
-                    || lexicon::NP_PREPOSITIONS.contains(self.lower(k - 3)));
+            let after_preposition = k >= range.start + 3 && self.is_preposition(k - 3);
             if k >= range.start + 2
                 && PRONOUNS.contains(prev_lower)
                 && matches!(self.lower(k - 2), "what" | "which" | "whom")
@@ -1114,27 +1108,18 @@ impl Extractor<'_, '_> {
         }
         // "X, including Y, said", "X, citing \"...,\" said": an aside after the subject,
         // which may end in a quote closing on its comma.
+        // The comma of a quote that closes right before the cue.
+        let quote_comma = prev
+            .filter(|&p| prev_closes && p > range.start && self.is(p - 1, ","))
+            .map(|p| p - 1);
         if left.is_none()
-            && let Some(p) = prev
+            && let Some(comma) = prev.filter(|_| prev_is_comma).or(quote_comma)
         {
-            let comma = if prev_is_comma {
-                Some(p)
-            } else {
-                (prev_closes && p > range.start && self.is(p - 1, ",")).then(|| p - 1)
-            };
-            if let Some(comma) = comma {
-                left = self.aside_before(range.start, comma);
-            }
+            left = self.aside_before(range.start, comma);
         }
         // "X, who ..., said" / "X -- who ... -- told", also when the clause ends in a quote
         // closing on its comma ("X, who calls Y a \"sociopath,\" said").
-        let sep = prev.and_then(|p| {
-            if self.is_separator(p) {
-                Some(p)
-            } else {
-                (prev_closes && p > range.start && self.is(p - 1, ",")).then(|| p - 1)
-            }
-        });
+        let sep = prev.filter(|&p| self.is_separator(p)).or(quote_comma);
         if left.is_none()
             && let Some(sep) = sep
         {
@@ -1427,9 +1412,7 @@ impl Extractor<'_, '_> {
             )
             && (BE.contains(self.lower(after)) || lexicon::AUXILIARIES.contains(self.lower(after)));
         // "to which she said, ...": the pronoun is a preposition's object, not a gap.
-        let after_preposition = rel > floor
-            && (lexicon::CLAUSE_LESS_PREPOSITIONS.contains(self.lower(rel - 1))
-                || lexicon::NP_PREPOSITIONS.contains(self.lower(rel - 1)));
+        let after_preposition = rel > floor && self.is_preposition(rel - 1);
         let relative = (that_relative
             || self.lower(rel) == "what"
             || (matches!(self.lower(rel), "which" | "whom" | "who") && !after_preposition))
@@ -2193,9 +2176,9 @@ impl Extractor<'_, '_> {
         // "says of Clinton, \"...\"": the words follow whom they are about; without a quote,
         // "said of the encounter he had last week" only says what the words were about.
         if self.lower(from) == "of" {
-            return !(from + 2..(from + 8).min(end)).any(|k| {
-                self.quotes.opened_at(k).is_some() && matches!(self.toks[k - 1].text, "," | ":")
-            });
+            return self
+                .quote_after_comma(from + 2..(from + 8).min(end))
+                .is_none();
         }
         // "told the victims' families.": a listener and nothing else.
         if form.is_some_and(is_tell)
@@ -2226,7 +2209,22 @@ impl Extractor<'_, '_> {
         tok.is_word()
             && tok.lower.len() > 4
             && tok.lower.ends_with("ly")
-            && tok.text.starts_with(|c: char| c.is_ascii_lowercase())
+            && tok.text.starts_with(|c: char| c.is_lowercase())
+    }
+
+    /// Whether token `k` is a preposition ("to which", "in what").
+    fn is_preposition(&self, k: usize) -> bool {
+        let w = self.lower(k);
+        lexicon::CLAUSE_LESS_PREPOSITIONS.contains(w) || lexicon::NP_PREPOSITIONS.contains(w)
+    }
+
+    /// The first token in `within` where a quote opens after a comma or a colon.
+    fn quote_after_comma(&self, within: Range<usize>) -> Option<usize> {
+        within.into_iter().find(|&k| {
+            k > 0
+                && self.quotes.opened_at(k).is_some()
+                && matches!(self.toks[k - 1].text, "," | ":")
+        })
     }
 
     /// Whether an existential clause opens at token `i` ("there was no evidence", "there
@@ -2399,9 +2397,7 @@ impl Extractor<'_, '_> {
         p += self.time_adjunct_len(p, end);
         // "says of Clinton, \"...\"": whom the words are about, then the words.
         if self.lower(p) == "of"
-            && let Some(open) = (p + 2..(p + 8).min(end)).find(|&k| {
-                self.quotes.opened_at(k).is_some() && matches!(self.toks[k - 1].text, "," | ":")
-            })
+            && let Some(open) = self.quote_after_comma(p + 2..(p + 8).min(end))
             && (p + 1..open - 1).all(|k| self.toks[k].is_word() && !self.finite_verb_at(k))
         {
             p = open;
@@ -2434,12 +2430,12 @@ impl Extractor<'_, '_> {
             }
             // "told the Reuters news agency simply, \"We lost.\"": the quote after the
             // listener, with nothing but words of the listener and the manner before it.
-            if let Some(open) = (p + 1..(p + 8).min(end)).find(|&k| {
-                self.quotes.opened_at(k).is_some() && matches!(self.toks[k - 1].text, "," | ":")
-            }) && (p..open - 1).all(|k| {
-                let t = &self.toks[k];
-                t.is_word() && !self.finite_verb_at(k) && !matches!(t.lower.as_str(), "that")
-            }) {
+            if let Some(open) = self.quote_after_comma(p + 1..(p + 8).min(end))
+                && (p..open - 1).all(|k| {
+                    let t = &self.toks[k];
+                    t.is_word() && !self.finite_verb_at(k) && !matches!(t.lower.as_str(), "that")
+                })
+            {
                 p = open;
             }
         }
