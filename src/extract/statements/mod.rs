@@ -152,12 +152,12 @@ enum CueKind {
 /// paragraph: `"A," she said. "B."`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Continuations {
-    /// "B" is a statement of its own, with the speaker and cue of "A": the convention of wire
-    /// desks and of the annotation guidelines in `README.md`.
+    /// "B" is a statement of its own, with the speaker and cue of "A": the convention of the
+    /// wire-story annotation guidelines the evaluation follows.
     #[default]
     Separate,
-    /// "B" is part of the cued statement, whose content then runs from "A" to "B" (two
-    /// pieces): the convention of attribution corpora such as PolNeAR, where one attribution
+    /// "B" is part of the cued statement, whose content then runs from "A" to "B" (one piece
+    /// per quote): the convention of attribution corpora such as PolNeAR, where one attribution
     /// covers the speaker's whole turn.
     Merged,
 }
