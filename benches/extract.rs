@@ -138,7 +138,7 @@ fn stages(c: &mut Criterion) {
             &splits[i],
             &offsets[i],
             &found[i],
-            statements::Continuations::Separate,
+            newsfacts::extract::Options::default(),
         )
     };
     let said: Vec<_> = (0..texts.len()).map(statements_of).collect();

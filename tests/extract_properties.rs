@@ -62,17 +62,24 @@ fn broken_invariants(input: &ArticleInput, a: &Article) -> Vec<String> {
     out
 }
 
-/// Checks the invariants under both readings of a continued quotation.
+/// Checks the invariants under every extraction setting: both readings of a continued
+/// quotation, with and without the attributions that are not speech.
 fn check(input: &ArticleInput) -> Result<(), TestCaseError> {
-    use newsfacts::extract::{Continuations, Options, analyze_with};
+    use newsfacts::extract::{Attributions, Continuations, Options, analyze_with};
     for continuations in [Continuations::Separate, Continuations::Merged] {
-        let article = analyze_with(input, Options { continuations });
-        let broken = broken_invariants(input, &article);
-        prop_assert!(
-            broken.is_empty(),
-            "{continuations:?}: {broken:#?}\ntext: {:?}",
-            input.text
-        );
+        for attributions in [Attributions::Speech, Attributions::All] {
+            let options = Options {
+                continuations,
+                attributions,
+            };
+            let article = analyze_with(input, options);
+            let broken = broken_invariants(input, &article);
+            prop_assert!(
+                broken.is_empty(),
+                "{options:?}: {broken:#?}\ntext: {:?}",
+                input.text
+            );
+        }
     }
     Ok(())
 }

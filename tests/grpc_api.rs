@@ -295,9 +295,11 @@ async fn bad_requests_get_invalid_argument_or_not_found() {
     server.stop().await;
 }
 
-/// A wire-style paragraph with a quotation that goes on after the sentence of its cue.
+/// A wire-style paragraph with a quotation that goes on after the sentence of its cue, and
+/// an intention that is not speech.
 const CONTINUED_QUOTE: &str = "LIMA, March 3 (Reuters) - \"We will not sign this deal,\" \
-    Trade Minister Ana Ruiz said. \"Not this year, and not in this form.\"";
+    Trade Minister Ana Ruiz said. \"Not this year, and not in this form.\"\n\
+    The ministry wants to reopen the talks in the spring.";
 
 /// The statements `newsfacts serve` started with `extra` flags finds in [`CONTINUED_QUOTE`],
 /// asked over gRPC.
@@ -351,4 +353,16 @@ async fn serve_splits_continued_quotes_unless_told_to_merge_them() {
     );
     let speaker = merged[0].speaker.as_ref().expect("speaker");
     assert_eq!(speaker.name, "Ana Ruiz");
+    assert!(merged[0].cue_is_speech);
+}
+
+#[tokio::test]
+async fn serve_reports_intentions_only_when_told_to() {
+    let all = statements_of_served(&["--attributions", "all"]).await;
+    assert_eq!(all.len(), 3, "{all:#?}");
+    let wants = &all[2];
+    assert_eq!(wants.cue, "wants");
+    assert_eq!(wants.content, "to reopen the talks in the spring");
+    assert!(!wants.cue_is_speech);
+    assert!(all[..2].iter().all(|s| s.cue_is_speech));
 }

@@ -830,6 +830,37 @@ fn cli_extract_merges_continued_quotes_when_asked() {
 }
 
 #[test]
+fn cli_extract_reports_thoughts_and_intentions_when_asked() {
+    let input =
+        "{\"text\":\"The governor wants to raise the minimum wage before the election.\"}\n";
+    let statements = |lines: &[serde_json::Value]| {
+        lines[0]["article"]["statements"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert!(statements(&run_cli_extract(input.as_bytes(), &[])).is_empty());
+    let all = statements(&run_cli_extract(
+        input.as_bytes(),
+        &["--attributions", "all"],
+    ));
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!(all[0]["cue"], "wants");
+    assert_eq!(
+        all[0]["content"],
+        "to raise the minimum wage before the election"
+    );
+    // proto3 JSON leaves a false boolean out.
+    assert!(all[0].get("cueIsSpeech").is_none_or(|v| v == false));
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_newsfacts"))
+        .args(["extract", "--attributions", "beliefs"])
+        .output()
+        .expect("run newsfacts extract");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("speech"));
+}
+
+#[test]
 fn cli_extract_answers_every_line_even_the_unreadable_ones() {
     let mut input = Vec::new();
     input.extend_from_slice(

@@ -1,8 +1,9 @@
 //! `newsfacts extract`: JSON lines in, JSON lines out, no server.
 
+use super::conventions::ConventionArgs;
 use super::parse_article_line;
 use crate::api::{google::rpc::Status, status as rpc_status, v1::AnalyzeArticleResponse};
-use crate::extract::{Continuations, Options};
+use crate::extract::Options;
 use crate::pipeline::{ArticleLimits, analyze_guarded, validate::validate_article};
 use anyhow::Context;
 use clap::Args;
@@ -17,10 +18,9 @@ pub struct ExtractArgs {
     /// Largest article text accepted, in bytes.
     #[arg(long, env = "NEWSFACTS_MAX_ARTICLE_BYTES", default_value_t = 1024 * 1024)]
     pub max_article_bytes: usize,
-    /// A quotation that goes on after its cue's sentence (`"A," she said. "B."`): a statement
-    /// of its own (`separate`) or part of the cued one (`merged`).
-    #[arg(long, env = "NEWSFACTS_CONTINUATIONS", value_enum, default_value_t)]
-    pub continuations: Continuations,
+    /// How to read what annotation conventions leave open.
+    #[command(flatten)]
+    pub conventions: ConventionArgs,
 }
 
 /// What is printed for an input line that cannot be analyzed: `{"error": google.rpc.Status}`.
@@ -36,9 +36,7 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let limits = ArticleLimits {
         max_text_bytes: args.max_article_bytes,
     };
-    let options = Options {
-        continuations: args.continuations,
-    };
+    let options = args.conventions.options();
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut errors = 0usize;

@@ -3,6 +3,7 @@
 
 mod bench;
 mod client;
+mod conventions;
 mod extract;
 mod ingest;
 mod serve;

@@ -115,11 +115,10 @@ pub struct ServeArgs {
     /// port (plain HTTP; API keys apply as on `--listen`). Off when unset.
     #[arg(long, env = "NEWSFACTS_HTTP_LISTEN")]
     pub http_listen: Option<SocketAddr>,
-    /// A quotation that goes on after its cue's sentence (`"A," she said. "B."`): a statement
-    /// of its own (`separate`) or part of the cued one (`merged`). Applies to AnalyzeArticle and
-    /// to what ingest stores; keep one setting per store.
-    #[arg(long, env = "NEWSFACTS_CONTINUATIONS", value_enum, default_value_t)]
-    pub continuations: crate::extract::Continuations,
+    /// How to read what annotation conventions leave open. Applies to AnalyzeArticle and to
+    /// what ingest stores; keep one setting per store.
+    #[command(flatten)]
+    pub conventions: super::conventions::ConventionArgs,
 }
 
 fn read_pem(flag: &str, path: &PathBuf) -> anyhow::Result<Vec<u8>> {
@@ -268,9 +267,7 @@ pub fn run(
         }
         tracing::info!(%addr, store = %crate::store::redact_url(&args.database_url), "newsfacts started");
         let listeners = Listeners { grpc: listener, metrics };
-        let extractor = crate::pipeline::extractor_with(crate::extract::Options {
-            continuations: args.continuations,
-        });
+        let extractor = crate::pipeline::extractor_with(args.conventions.options());
         serve_listeners(store, listeners, config, extractor, shutdown_signal()).await?;
         Ok(ExitCode::SUCCESS)
     })

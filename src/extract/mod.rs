@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use crate::api::v1::{Article, ArticleInput};
 use offsets::CharOffsets;
 
-pub use statements::Continuations;
+pub use statements::{Attributions, Continuations};
 
 /// How extraction reads what the annotation conventions leave open. The default follows the
 /// guidelines of the evaluation's wire stories.
@@ -28,6 +28,8 @@ pub use statements::Continuations;
 pub struct Options {
     /// Whether a quotation that goes on after its cue's sentence is a statement of its own.
     pub continuations: Continuations,
+    /// Whether thoughts, findings and intentions are statements too.
+    pub attributions: Attributions,
 }
 
 /// Analyzes one article with the default [`Options`]: returns it with its dateline and facts.
@@ -72,9 +74,8 @@ pub fn analyze_with(input: &ArticleInput, options: Options) -> Article {
         tracing::debug!(sentences = sentences.len(), "split");
         entities = tracing::debug_span!("entities")
             .in_scope(|| entities::recognize(text, dateline.as_ref(), &sentences, &offsets));
-        statements = tracing::debug_span!("statements").in_scope(|| {
-            statements::extract(text, &sentences, &offsets, &entities, options.continuations)
-        });
+        statements = tracing::debug_span!("statements")
+            .in_scope(|| statements::extract(text, &sentences, &offsets, &entities, options));
         trade_facts = tracing::debug_span!("trade_facts")
             .in_scope(|| trade::extract(text, &sentences, &offsets, &entities, &statements));
     } else {

@@ -16,6 +16,20 @@ pub enum VerbClass {
     Act,
     /// A verb that names or characterizes: counts with quoted words or an "as" phrase.
     Name,
+    /// A verb of thinking, knowing or showing ("thinks", "polls show"), with a clause: an
+    /// attribution that is not speech.
+    Thought,
+    /// A verb of wanting or deciding ("wants to run"), with an infinitive or a clause: an
+    /// attribution that is not speech.
+    Intent,
+}
+
+impl VerbClass {
+    /// Whether the verb reports speech or writing, or a stance that news reports as a
+    /// statement ("hoped", "agreed"); false for thoughts, findings and intentions.
+    pub fn is_speech(self) -> bool {
+        !matches!(self, VerbClass::Thought | VerbClass::Intent)
+    }
 }
 
 /// One inflected form of a speech verb.
@@ -33,9 +47,19 @@ pub struct VerbForm {
     pub class: VerbClass,
 }
 
-/// Speech verb forms by their first word, longest first.
-pub static SPEECH_VERBS: LazyLock<HashMap<&'static str, Vec<VerbForm>>> = LazyLock::new(|| {
-    let mut map: HashMap<&'static str, Vec<VerbForm>> = HashMap::default();
+/// Verb forms by their first word, longest first.
+pub type VerbTable = HashMap<&'static str, Vec<VerbForm>>;
+
+/// The forms of the speech sections of `speech_verbs.txt`: the cues of speech.
+pub static SPEECH_VERBS: LazyLock<VerbTable> = LazyLock::new(|| load_verbs(false));
+
+/// The forms of every section, thoughts and intentions included: the cues of every
+/// attribution.
+pub static ATTRIBUTION_VERBS: LazyLock<VerbTable> = LazyLock::new(|| load_verbs(true));
+
+/// Reads `speech_verbs.txt`, with the sections of thought and intention or without them.
+fn load_verbs(with_non_speech: bool) -> VerbTable {
+    let mut map: VerbTable = HashMap::default();
     let mut class = VerbClass::Say;
     for line in include_str!("../data/speech_verbs.txt").lines() {
         let line = line.trim();
@@ -46,7 +70,12 @@ pub static SPEECH_VERBS: LazyLock<HashMap<&'static str, Vec<VerbForm>>> = LazyLo
             "[clause]" => class = VerbClass::Clause,
             "[act]" => class = VerbClass::Act,
             "[name]" => class = VerbClass::Name,
+            "[thought]" => class = VerbClass::Thought,
+            "[intent]" => class = VerbClass::Intent,
             _ => {
+                if !with_non_speech && !class.is_speech() {
+                    continue;
+                }
                 for (i, form) in line.split('|').map(str::trim).enumerate() {
                     let words: Vec<&'static str> = form.split_whitespace().collect();
                     let Some(&first) = words.first() else {
@@ -72,7 +101,7 @@ pub static SPEECH_VERBS: LazyLock<HashMap<&'static str, Vec<VerbForm>>> = LazyLo
         forms.sort_by_key(|f| std::cmp::Reverse(f.words.len()));
     }
     map
-});
+}
 
 /// "continue" as a verb of saying, which it is only next to a quotation ("She continued:
 /// \"...\""); not listed in `speech_verbs.txt`, where every form is a cue anywhere.
@@ -295,6 +324,22 @@ mod tests {
         assert_eq!(pointed.map(|f| f.words), Some(&["pointed", "out"][..]));
         assert!(SPEECH_VERBS.get("told").is_some());
         assert!(SPEECH_VERBS.len() > 300);
+        assert!(SPEECH_VERBS.get("wants").is_none());
+        let wants = ATTRIBUTION_VERBS.get("wants").and_then(|f| f.first());
+        assert!(wants.is_some_and(|f| f.class == VerbClass::Intent && !f.class.is_speech()));
+        let thinks = ATTRIBUTION_VERBS.get("thinks").and_then(|f| f.first());
+        assert!(thinks.is_some_and(|f| f.class == VerbClass::Thought && f.third));
+    }
+
+    #[test]
+    fn no_word_is_both_speech_and_thought() {
+        for (word, forms) in ATTRIBUTION_VERBS.iter() {
+            let speech = forms.iter().filter(|f| f.class.is_speech()).count();
+            assert!(
+                speech == 0 || speech == forms.len(),
+                "{word:?} is in two kinds of section"
+            );
+        }
         assert!(ROLE_WORDS.contains("spokesman"));
         assert!(ROLE_WORDS.contains("president"));
     }

@@ -19,14 +19,15 @@ mod quotes;
 
 use std::ops::Range;
 
+use super::Options;
 use super::case::Lowercase;
 use super::entities::ArticleEntities;
 use super::offsets::CharOffsets;
 use super::sentences::{Sentence, TokenKind};
 use crate::api::v1::{EntityRef, EntityType, SpeakerResolution, Statement, StatementKind};
 use lexicon::{
-    ADJUNCT_STARTS, AUDIENCES, BE, COORDINATORS, DETERMINERS, PRONOUNS, SKIPPABLE, SPEECH_VERBS,
-    VerbClass, VerbForm,
+    ADJUNCT_STARTS, ATTRIBUTION_VERBS, AUDIENCES, BE, COORDINATORS, DETERMINERS, PRONOUNS,
+    SKIPPABLE, SPEECH_VERBS, VerbClass, VerbForm, VerbTable,
 };
 use phrase::Phrase;
 use quotes::Quotes;
@@ -49,7 +50,8 @@ struct Tok<'t> {
     paragraph: usize,
     paragraph_start: bool,
     speech_verb: bool,
-    /// The speech verb forms that begin with this word ([`SPEECH_VERBS`]), looked up once.
+    /// The cue verb forms that begin with this word ([`SPEECH_VERBS`], or
+    /// [`ATTRIBUTION_VERBS`] for every attribution), looked up once.
     verb_forms: &'static [VerbForm],
 }
 
@@ -71,16 +73,24 @@ impl Tok<'_> {
     }
 }
 
-/// The speech verb forms that begin with lower-case `word`.
-fn verb_forms(word: &str) -> &'static [VerbForm] {
-    // Every speech verb has two letters at least; most tokens are turned away before hashing.
+/// The cue verb forms that begin with lower-case `word`.
+fn verb_forms(word: &str, table: &'static VerbTable) -> &'static [VerbForm] {
+    // Every cue verb has two letters at least; most tokens are turned away before hashing.
     if word.len() < 2 {
         return &[];
     }
-    SPEECH_VERBS.get(word).map_or(&[], Vec::as_slice)
+    table.get(word).map_or(&[], Vec::as_slice)
 }
 
-fn flatten<'t>(text: &'t str, sentences: &[Sentence]) -> (Vec<Tok<'t>>, Vec<Range<usize>>) {
+fn flatten<'t>(
+    text: &'t str,
+    sentences: &[Sentence],
+    attributions: Attributions,
+) -> (Vec<Tok<'t>>, Vec<Range<usize>>) {
+    let table: &'static VerbTable = match attributions {
+        Attributions::Speech => &SPEECH_VERBS,
+        Attributions::All => &ATTRIBUTION_VERBS,
+    };
     let mut toks: Vec<Tok<'t>> = Vec::with_capacity(sentences.iter().map(|s| s.tokens.len()).sum());
     let mut ranges = Vec::with_capacity(sentences.len());
     let mut last_paragraph = None;
@@ -111,11 +121,11 @@ fn flatten<'t>(text: &'t str, sentences: &[Sentence]) -> (Vec<Tok<'t>>, Vec<Rang
                 prev.bytes.end = t.bytes.end;
                 prev.text = text.get(prev.bytes.clone()).unwrap_or("");
                 prev.lower = Lowercase::new(prev.text);
-                prev.verb_forms = verb_forms(prev.lower.as_str());
+                prev.verb_forms = verb_forms(prev.lower.as_str(), table);
                 continue;
             }
             let lower = Lowercase::new(word);
-            let verb_forms = verb_forms(lower.as_str());
+            let verb_forms = verb_forms(lower.as_str(), table);
             // Base forms are often nouns ("the report"): only the inflected forms stop a phrase.
             let speech_verb = verb_forms.iter().any(|f| f.words.len() == 1 && !f.base);
             let paragraph_start = k == 0 && last_paragraph.is_some_and(|p| p != sentence.paragraph);
@@ -162,6 +172,20 @@ pub enum Continuations {
     Merged,
 }
 
+/// Which attributions are statements: speech only, or thoughts, findings and intentions too.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Attributions {
+    /// Speech and writing, and the stances news reports as statements ("hoped", "agreed"):
+    /// the convention of the wire-story annotation guidelines the evaluation follows.
+    #[default]
+    Speech,
+    /// Also what a source thinks, finds or intends ("I think ...", "polls show ...", "wants
+    /// to ..."), the verbs of the `[thought]` and `[intent]` sections of `speech_verbs.txt`:
+    /// the convention of attribution corpora such as PolNeAR. Such statements have
+    /// `cue_is_speech` false.
+    All,
+}
+
 /// A cue found in a sentence.
 #[derive(Clone, Debug)]
 struct Cue {
@@ -196,9 +220,9 @@ pub fn extract(
     sentences: &[Sentence],
     offsets: &CharOffsets<'_>,
     entities: &ArticleEntities,
-    continuations: Continuations,
+    options: Options,
 ) -> Vec<Statement> {
-    let (toks, ranges) = flatten(text, sentences);
+    let (toks, ranges) = flatten(text, sentences, options.attributions);
     let quotes = quotes::find(&toks);
     let mut ex = Extractor {
         text,
@@ -210,7 +234,7 @@ pub fn extract(
     for range in &ranges {
         ex.sentence(range.clone());
     }
-    ex.uncued_quotes(continuations);
+    ex.uncued_quotes(options.continuations);
     ex.finish(offsets, entities)
 }
 
@@ -409,6 +433,29 @@ impl Extractor<'_, '_> {
             .any(|k| !self.quotes.quoted(k) && self.toks[k].is_word() && self.finite_verb_at(k))
     }
 
+    /// Whether a clause opens at `from`: a subject pronoun, or a finite verb or an infinitive
+    /// ("voters to know") within the next words, before any comma.
+    fn clause_ahead(&self, from: usize, end: usize) -> bool {
+        if matches!(
+            self.lower(from),
+            "i" | "we" | "you" | "he" | "she" | "they" | "it"
+        ) {
+            return true;
+        }
+        for k in from + 1..(from + 8).min(end) {
+            let t = &self.toks[k];
+            if t.is_punct() || self.quotes.quoted(k) {
+                return false;
+            }
+            if self.finite_verb_at(k)
+                || (t.lower == "to" && self.toks.get(k + 1).is_some_and(Tok::is_word))
+            {
+                return true;
+            }
+        }
+        false
+    }
+
     /// Whether token `k` reads as a finite verb: a form of "be", an auxiliary, a cue, or a
     /// lower-case past form ("rejected").
     fn finite_verb_at(&self, k: usize) -> bool {
@@ -506,7 +553,8 @@ impl Extractor<'_, '_> {
                 let coordinated =
                     np_start > range.start && COORDINATORS.contains(self.lower(np_start - 1));
                 // "He said A and he hoped B": a belief of the same speaker stays in the content.
-                let belief = matches!(cue.kind, CueKind::Verb(f) if f.class == VerbClass::Clause);
+                let belief = matches!(cue.kind, CueKind::Verb(f)
+                    if matches!(f.class, VerbClass::Clause | VerbClass::Thought | VerbClass::Intent));
                 if inside && (!coordinated || belief) {
                     self.cands.pop();
                 } else if inside {
@@ -2490,7 +2538,9 @@ impl Extractor<'_, '_> {
         // under a flat rate"), with no clause of its own.
         let phrase_start = ADJUNCT_STARTS.contains(first.lower.as_str())
             || (lexicon::CLAUSE_LESS_PREPOSITIONS.contains(first.lower.as_str())
-                && !(first.lower == "to" && form.is_some_and(|f| f.class == VerbClass::Act)))
+                && !(first.lower == "to"
+                    && form
+                        .is_some_and(|f| matches!(f.class, VerbClass::Act | VerbClass::Intent))))
             || (first.lower.len() > 4
                 && first.lower.ends_with("ly")
                 && first.text.starts_with(|c: char| c.is_lowercase()));
@@ -2503,6 +2553,14 @@ impl Extractor<'_, '_> {
             return false;
         }
         match form.map(|f| f.class) {
+            // "wants to run", "declined to comment": an infinitive with its verb.
+            Some(VerbClass::Intent) if first.lower == "to" => self
+                .toks
+                .get(from + 1)
+                .is_some_and(|t| t.is_word() && t.text.starts_with(|c: char| c.is_lowercase())),
+            // "polls show (that) Clinton leads", "wants voters to know": a clause, not a
+            // noun phrase alone ("find a home", "proved decisive").
+            Some(VerbClass::Thought | VerbClass::Intent) => self.clause_ahead(from, end),
             Some(VerbClass::Clause) => {
                 !first.is_number()
                     && !first.lower.ends_with("ly")
@@ -2820,6 +2878,7 @@ impl Extractor<'_, '_> {
                 content_span: Some(offsets.span(first.start, last.end).to_api()),
                 mentioned_entity_ids: mentioned,
                 confidence: (cand.confidence - s.penalty).clamp(0.05, 1.0),
+                cue_is_speech: cue_is_speech(&toks[cand.cue.clone()]),
                 ..Default::default()
             });
         }
@@ -2830,6 +2889,13 @@ impl Extractor<'_, '_> {
         }
         out
     }
+}
+
+/// Whether a cue reports speech: no word of it is a verb of thought or intention only (the
+/// sections of `speech_verbs.txt` share no word, which the lexicon's tests check).
+fn cue_is_speech(cue: &[Tok<'_>]) -> bool {
+    !cue.iter()
+        .any(|t| t.verb_forms.iter().any(|f| !f.class.is_speech()))
 }
 
 /// A resolved speaker with what the statement needs of it.

@@ -5,27 +5,29 @@ use crate::extract::sentences;
 use proptest::prelude::*;
 
 fn run_with(text: &str, entities: &ArticleEntities) -> Vec<Statement> {
+    run_options(text, entities, Options::default())
+}
+
+fn run_options(text: &str, entities: &ArticleEntities, options: Options) -> Vec<Statement> {
     let offsets = CharOffsets::new(text);
     let sentences = sentences::split(text, &offsets);
-    extract(
-        text,
-        &sentences,
-        &offsets,
-        entities,
-        Continuations::Separate,
-    )
+    extract(text, &sentences, &offsets, entities, options)
 }
 
 fn run_merged(text: &str) -> Vec<Statement> {
-    let offsets = CharOffsets::new(text);
-    let sentences = sentences::split(text, &offsets);
-    extract(
-        text,
-        &sentences,
-        &offsets,
-        &ArticleEntities::default(),
-        Continuations::Merged,
-    )
+    let options = Options {
+        continuations: Continuations::Merged,
+        ..Options::default()
+    };
+    run_options(text, &ArticleEntities::default(), options)
+}
+
+fn run_all(text: &str) -> Vec<Statement> {
+    let options = Options {
+        attributions: Attributions::All,
+        ..Options::default()
+    };
+    run_options(text, &ArticleEntities::default(), options)
 }
 
 fn run(text: &str) -> Vec<Statement> {
@@ -1852,5 +1854,52 @@ fn a_listener_or_an_about_phrase_after_the_cue_leaves_the_quote_before() {
         let out = run(text);
         assert_eq!(out.len(), 1, "{text}: {out:#?}");
         assert_eq!(out[0].content, content, "{text}");
+    }
+}
+
+#[test]
+fn thoughts_findings_and_intentions_are_statements_only_when_asked_for() {
+    let cases = [
+        (
+            "A new statewide poll shows that Ruiz leads the race by six points.",
+            "A new statewide poll",
+            "Ruiz leads the race by six points",
+        ),
+        (
+            "The mayor thinks the budget will pass next month.",
+            "The mayor",
+            "the budget will pass next month",
+        ),
+        (
+            "The governor wants to raise the minimum wage before the election.",
+            "The governor",
+            "to raise the minimum wage before the election",
+        ),
+        (
+            "The company declined to comment on the lawsuit.",
+            "The company",
+            "to comment on the lawsuit",
+        ),
+    ];
+    for (text, speaker, content) in cases {
+        assert!(run(text).is_empty(), "speech only: {text}");
+        let out = run_all(text);
+        assert_eq!(out.len(), 1, "{text}: {out:#?}");
+        assert_eq!(slice(text, out[0].speaker_span.as_ref()), speaker, "{text}");
+        assert_eq!(out[0].content, content, "{text}");
+        assert!(!out[0].cue_is_speech, "{text}");
+    }
+    // A noun phrase alone is no thought reported: "found a home", "proved decisive".
+    for text in [
+        "Many refugees found a home in the small town last year.",
+        "The strategy proved decisive in the final weeks of the race.",
+    ] {
+        assert!(run_all(text).is_empty(), "{text}");
+    }
+    // Speech keeps its flag under either setting.
+    let text = "The mayor said the budget will pass next month.";
+    for out in [run(text), run_all(text)] {
+        assert_eq!(out.len(), 1, "{out:#?}");
+        assert!(out[0].cue_is_speech);
     }
 }
