@@ -2545,8 +2545,12 @@ impl Extractor<'_, '_> {
                 && first.lower.ends_with("ly")
                 && first.text.starts_with(|c: char| c.is_lowercase()));
         let question = form.is_some_and(is_ask) && opens_question(first.lower.as_str());
+        // "reported at least six planes filled the skies": an amount, not an adjunct.
+        let amount = matches!(first.lower.as_str(), "at")
+            && matches!(self.lower(from + 1), "least" | "most");
         if phrase_start
             && !question
+            && !amount
             && form.is_none_or(|f| f.class != VerbClass::Name)
             && !self.clause_after_adjunct(from, end)
         {

@@ -1903,3 +1903,14 @@ fn thoughts_findings_and_intentions_are_statements_only_when_asked_for() {
         assert!(out[0].cue_is_speech);
     }
 }
+
+#[test]
+fn an_amount_with_at_least_opens_the_content() {
+    let text = "Traders said at least one other trader made a similar contract on Monday.";
+    let out = run(text);
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(
+        out[0].content,
+        "at least one other trader made a similar contract on Monday"
+    );
+}
