@@ -217,7 +217,7 @@ pub static MOSTLY_NOUNS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     set(
         "state states comments reports notes remarks advocates tweets promises pledges claims \
          protests reasons questions answers replies statements calls charges demands \
-         warnings threats estimates predictions forecasts complaints requests appeals",
+         warnings threats estimates predictions forecasts complaints requests appeals reason",
     )
 });
 
@@ -306,6 +306,16 @@ pub static ADJUNCT_STARTS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          throughout within atop despite upon",
     )
 });
+
+/// Forms of "write", whose bare noun object is a thing written ("wrote a profile of her",
+/// "wrote off the loans"), not words: their content after the cue must be a clause or a quote.
+pub static WRITE_FORMS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| set("write writes wrote writing written"));
+
+/// Forms of "add", which also puts a thing somewhere ("added a name to the list", "added to
+/// the woes"): then there is no content after the cue.
+pub static ADD_FORMS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| set("add adds added adding"));
 
 /// Conjunctions that join a second cue to the first speaker ("said ... but acknowledged").
 pub static COORDINATORS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set("and but"));

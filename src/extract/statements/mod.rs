@@ -2545,6 +2545,38 @@ impl Extractor<'_, '_> {
                 && first.lower.ends_with("ly")
                 && first.text.starts_with(|c: char| c.is_lowercase()));
         let question = form.is_some_and(is_ask) && opens_question(first.lower.as_str());
+        // "she said and hung up": a second verb of the speaker, not what was said.
+        if matches!(first.lower.as_str(), "and" | "or" | "but") {
+            return false;
+        }
+        // "said nothing about it", "said little.": no words reported.
+        if matches!(first.lower.as_str(), "nothing" | "little" | "anything")
+            && (self.toks.get(from + 1).is_none_or(|t| !t.is_word())
+                || (self.is_preposition(from + 1) && self.lower(from + 1) != "of"))
+        {
+            return false;
+        }
+        // "wrote the profile", "added a name to the list": a thing made or put, not words.
+        let verb = form.map_or("", |f| f.words[0]);
+        let says_more = || {
+            self.clause_ahead(from, end)
+                || (from..end).any(|k| {
+                    self.complementizer_at(k)
+                        || self.quotes.opened_at(k).is_some()
+                        || self.is(k, ":")
+                })
+        };
+        if lexicon::WRITE_FORMS.contains(verb) && !says_more() {
+            return false;
+        }
+        if lexicon::ADD_FORMS.contains(verb)
+            && (first.lower == "to"
+                || ((from..end).any(|k| matches!(self.lower(k), "to" | "onto"))
+                    && !(from..end).any(|k| self.finite_verb_at(k))
+                    && !says_more()))
+        {
+            return false;
+        }
         // "reported at least six planes filled the skies": an amount, not an adjunct.
         let amount = matches!(first.lower.as_str(), "at")
             && matches!(self.lower(from + 1), "least" | "most");

@@ -1914,3 +1914,30 @@ fn an_amount_with_at_least_opens_the_content() {
         "at least one other trader made a similar contract on Monday"
     );
 }
+
+#[test]
+fn what_follows_a_cue_without_words_is_no_content() {
+    for text in [
+        // A second verb of the speaker.
+        "She said and quickly hung up.",
+        // Nothing reported.
+        "Lazar said little about the plan in recent months.",
+        // A thing written or put, not words.
+        "The company wrote off 50 million dollars of loans last year.",
+        "The bank added 300 million dollars to its reserves.",
+        // "reason" as the noun it mostly is.
+        "Voters have good reason to be worried about the deficit.",
+    ] {
+        let out = run(text);
+        assert!(out.is_empty(), "{text}: {out:#?}");
+    }
+    for (text, content) in [
+        ("She wrote that the plan had failed.", "the plan had failed"),
+        ("He added the economy was strong.", "the economy was strong"),
+        ("The mayor added, \"We will rebuild.\"", "We will rebuild."),
+    ] {
+        let out = run(text);
+        assert_eq!(out.len(), 1, "{text}: {out:#?}");
+        assert_eq!(out[0].content, content, "{text}");
+    }
+}
