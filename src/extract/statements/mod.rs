@@ -2596,7 +2596,19 @@ impl Extractor<'_, '_> {
                 .is_some_and(|t| t.is_word() && t.text.starts_with(|c: char| c.is_lowercase())),
             // "polls show (that) Clinton leads", "wants voters to know": a clause, not a
             // noun phrase alone ("find a home", "proved decisive").
-            Some(VerbClass::Thought | VerbClass::Intent) => self.clause_ahead(from, end),
+            Some(VerbClass::Thought | VerbClass::Intent) => {
+                // "known as Super Tuesday": a name, not a thought.
+                first.lower != "as"
+                    && (self.clause_ahead(from, end)
+                        // "polls show Clinton leading": a finding with a participle.
+                        || (form.is_some_and(|f| f.class == VerbClass::Thought)
+                            && (from + 1..(from + 6).min(end)).any(|k| {
+                                let t = &self.toks[k];
+                                t.lower.len() > 4
+                                    && t.lower.ends_with("ing")
+                                    && t.text.starts_with(|c: char| c.is_lowercase())
+                            })))
+            }
             Some(VerbClass::Clause) => {
                 !first.is_number()
                     && !first.lower.ends_with("ly")
@@ -2895,12 +2907,18 @@ impl Extractor<'_, '_> {
             let (Some(first), Some(last)) = (pieces.first(), pieces.last()) else {
                 continue;
             };
+            let cue_bytes = toks[cand.cue.start].bytes.start..toks[cand.cue.end - 1].bytes.end;
+            let speech = cue_is_speech(&toks[cand.cue.clone()]);
+            // A thought or an intention is reported after its verb ("X thinks ...", "X
+            // wants to ..."); what comes before it is someone's words.
+            if !speech && last.end <= cue_bytes.start {
+                continue;
+            }
             let content: Vec<&str> = pieces
                 .iter()
                 .filter_map(|p| text.get((*p).clone()))
                 .collect();
             let content = content.join(" ");
-            let cue_bytes = toks[cand.cue.start].bytes.start..toks[cand.cue.end - 1].bytes.end;
             let mentioned = mentioned_ids(entities, first.start..last.end);
             out.push(Statement {
                 speaker: Some(s.speaker),
@@ -2914,7 +2932,7 @@ impl Extractor<'_, '_> {
                 content_span: Some(offsets.span(first.start, last.end).to_api()),
                 mentioned_entity_ids: mentioned,
                 confidence: (cand.confidence - s.penalty).clamp(0.05, 1.0),
-                cue_is_speech: cue_is_speech(&toks[cand.cue.clone()]),
+                cue_is_speech: speech,
                 ..Default::default()
             });
         }

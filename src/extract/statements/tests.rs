@@ -1889,10 +1889,17 @@ fn thoughts_findings_and_intentions_are_statements_only_when_asked_for() {
         assert_eq!(out[0].content, content, "{text}");
         assert!(!out[0].cue_is_speech, "{text}");
     }
-    // A noun phrase alone is no thought reported: "found a home", "proved decisive".
+    // A finding may be a noun phrase with a participle.
+    let out = run_all("Polls show Clinton leading in three swing states.");
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(out[0].content, "Clinton leading in three swing states");
+    // A noun phrase alone is no thought reported ("found a home", "proved decisive"), nor
+    // a name ("known as"), nor anything before the verb.
     for text in [
         "Many refugees found a home in the small town last year.",
         "The strategy proved decisive in the final weeks of the race.",
+        "A series of primaries known as Super Tuesday is next.",
+        "\"We will win,\" the senator thinks.",
     ] {
         assert!(run_all(text).is_empty(), "{text}");
     }
