@@ -203,13 +203,15 @@ fn pronoun_gender(word: &str) -> Option<Option<Gender>> {
 }
 
 /// Whether the mention over words `start..end` is a subject or a speaker: first in its
-/// sentence, or next to a speech verb ("X said", "said X").
+/// sentence or after an opening adjunct ("Earlier in the day, X ..."), or next to a speech
+/// verb ("X said", "said X").
 fn is_subject(words: &[Word<'_>], start: usize, end: usize) -> bool {
     let Some(first) = words.get(start) else {
         return false;
     };
     let same = |w: &&Word<'_>| w.sentence == first.sentence;
     first.first
+        || after_opening_adjunct(words, start)
         || words
             .get(end..(end + 3).min(words.len()))
             .unwrap_or(&[])
@@ -222,6 +224,46 @@ fn is_subject(words: &[Word<'_>], start: usize, end: usize) -> bool {
             .iter()
             .filter(same)
             .any(|w| matches!(w.text, "said" | "says" | "told" | "added"))
+}
+
+/// Words that open an adjunct before a sentence's subject ("Earlier in the day, ...", "On
+/// Monday, ...").
+const ADJUNCT_OPENERS: &[&str] = &[
+    "earlier",
+    "later",
+    "meanwhile",
+    "separately",
+    "however",
+    "also",
+    "still",
+    "then",
+    "in",
+    "on",
+    "at",
+    "after",
+    "before",
+    "during",
+    "since",
+    "last",
+    "this",
+    "speaking",
+    "asked",
+];
+
+/// Whether word `start` follows the comma that closes a short adjunct opening its sentence.
+fn after_opening_adjunct(words: &[Word<'_>], start: usize) -> bool {
+    let Some(comma) = start.checked_sub(1).filter(|&c| words[c].text == ",") else {
+        return false;
+    };
+    let sentence = words[start].sentence;
+    let Some(open) = (comma.saturating_sub(10)..comma)
+        .find(|&k| words[k].sentence == sentence && words[k].first)
+    else {
+        return false;
+    };
+    let opener = words[open].text.to_ascii_lowercase();
+    ADJUNCT_OPENERS.contains(&opener.as_str())
+        && words[open + 1..comma].iter().all(|w| w.text != ",")
 }
 
 /// Pronouns and "the ..." descriptions in the words.

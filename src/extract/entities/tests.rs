@@ -242,3 +242,17 @@ proptest! {
         check_spans(&text, &result);
     }
 }
+
+#[test]
+fn a_subject_after_an_opening_adjunct_takes_the_next_pronoun() {
+    let text = "LIMA, May 4 (Fixture Wire) - Trade Minister Ana Ruiz said the talks would go on.\n\n\
+        Earlier in the day, Carlos Mendez, an economist named special envoy, took a softer line. \
+        He said the deal could still be saved.";
+    let result = run(text);
+    let mendez = entity(&result, "Carlos Mendez");
+    assert!(
+        mentions(mendez).contains(&("He".to_owned(), MentionKind::Pronoun)),
+        "{:?}",
+        mentions(mendez)
+    );
+}
