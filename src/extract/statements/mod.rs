@@ -1824,6 +1824,16 @@ impl Extractor<'_, '_> {
             let Some(np) = self.np_before(floor, open) else {
                 continue;
             };
+            // "Steve Norwitz, a spokesman for T. Rowe Price, a Baltimore firm, said": a
+            // description of the name before it is part of the appositive.
+            if lexicon::ARTICLES.contains(self.lower(np.start))
+                && np.start > floor + 1
+                && self.is(np.start - 1, ",")
+                && phrase::left_np(self.toks, floor, np.start - 1)
+                    .is_some_and(|name| self.is_plain_name(&name))
+            {
+                continue;
+            }
             let head = &self.toks[np.end - 1];
             let named = phrase::is_name_word(head)
                 && !PRONOUNS.contains(head.lower.as_str())
@@ -1867,6 +1877,8 @@ impl Extractor<'_, '_> {
         // A role word ("spokeswoman"), or any common noun describing the person ("Her main
         // rival, Ana Ruiz,", "One hopeful, Ana Ruiz,").
         let describes = lexicon::ROLE_WORDS.contains(head.lower.as_str())
+            // "A member of the Federal Reserve Board, Robert Heller,".
+            || (self.describes_a_person(&role) && !self.is_acronym(&name))
             || (head.is_word()
                 && head.text.starts_with(|c: char| c.is_lowercase())
                 && !PRONOUNS.contains(head.lower.as_str()));
@@ -2135,10 +2147,79 @@ impl Extractor<'_, '_> {
         let head = &self.toks[np.end - 1];
         let named = head.text.chars().next().is_some_and(char::is_uppercase)
             && !PRONOUNS.contains(head.lower.as_str());
-        named.then_some(Phrase {
+        if !named {
+            return None;
+        }
+        // "A member of the board, Robert Heller, said": the name between the commas is the
+        // speaker, and the description before it the role.
+        if self.describes_a_person(&np) && self.is_plain_name(&appositive) {
+            return Some(Phrase {
+                np: appositive,
+                appositive: Some(np),
+            });
+        }
+        // "Steve Norwitz, a spokesman for T. Rowe Price, a Baltimore firm, said": two
+        // descriptions after the name.
+        if lexicon::ARTICLES.contains(self.lower(np.start))
+            && np.start > floor + 1
+            && self.is(np.start - 1, ",")
+            && let Some(name) = phrase::left_np(self.toks, floor, np.start - 1)
+            && self.is_plain_name(&name)
+        {
+            return Some(Phrase {
+                np: name,
+                appositive: Some(np.start..appositive.end),
+            });
+        }
+        Some(Phrase {
             np,
             appositive: Some(appositive),
         })
+    }
+
+    /// Whether tokens `r` are one acronym ("NUM", "OECD"), which names a body, not a person.
+    fn is_acronym(&self, r: &Range<usize>) -> bool {
+        r.len() == 1
+            && self.toks[r.start].text.len() > 1
+            && self.toks[r.start].text.chars().all(|c| c.is_uppercase())
+    }
+
+    /// Whether tokens `r` describe a person by a role: an article, then a common noun or a
+    /// role word ("a member of the board", "the Governor of the Bank of Greece"), not a
+    /// name ("The National Union of Mineworkers") and not ending in a place ("an investor
+    /// from Birmingham", which a ", Alabama" may follow).
+    fn describes_a_person(&self, r: &Range<usize>) -> bool {
+        let Some(noun) = self.toks.get(r.start + 1).filter(|_| r.len() >= 2) else {
+            return false;
+        };
+        let mut last_name = r.end;
+        while last_name > r.start && phrase::is_name_word(&self.toks[last_name - 1]) {
+            last_name -= 1;
+        }
+        let ends_in_place = last_name < r.end
+            && last_name > r.start
+            && matches!(self.lower(last_name - 1), "in" | "from" | "at" | "near");
+        lexicon::ARTICLES.contains(self.lower(r.start))
+            && noun.is_word()
+            && (noun.text.starts_with(|c: char| c.is_lowercase())
+                // "The Governor of ...", not "The General Accounting Office".
+                || (lexicon::ROLE_WORDS.contains(noun.lower.as_str())
+                    && (r.start + 2 == r.end || self.lower(r.start + 2) == "of")))
+            && !ends_in_place
+    }
+
+    /// Whether tokens `r` are a name alone: capitalized words and initials, no article, not
+    /// an acronym ("NUM").
+    fn is_plain_name(&self, r: &Range<usize>) -> bool {
+        !r.is_empty()
+            && !self.is_acronym(r)
+            && r.len() <= 5
+            && !lexicon::ARTICLES.contains(self.lower(r.start))
+            && self.toks[r.clone()].iter().all(|t| {
+                (phrase::is_name_word(t) || (t.is_abbreviation() && t.text.len() <= 3))
+                    && !PRONOUNS.contains(t.lower.as_str())
+                    && !lexicon::ROLE_WORDS.contains(t.lower.as_str())
+            })
     }
 
     /// Where an adjunct naming the medium of a statement starts in `from..end`, outside

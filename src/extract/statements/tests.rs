@@ -1948,3 +1948,45 @@ fn what_follows_a_cue_without_words_is_no_content() {
         assert_eq!(out[0].content, content, "{text}");
     }
 }
+
+#[test]
+fn a_named_person_set_off_with_descriptions_is_the_speaker() {
+    for (text, speaker, role) in [
+        (
+            "A member of the Federal Reserve Board, Robert Heller, said he wanted stronger demand.",
+            "Robert Heller",
+            "A member of the Federal Reserve Board",
+        ),
+        (
+            "But Steve Norwitz, a spokesman for T. Rowe Price Associates, a Baltimore-based \
+             investment firm, said redemptions were small.",
+            "Steve Norwitz",
+            "a spokesman for T. Rowe Price Associates, a Baltimore-based investment firm",
+        ),
+        (
+            "Donaldson Bramham Lee, an investor from Birmingham, Alabama, said he raised his stake.",
+            "Donaldson Bramham Lee",
+            "an investor from Birmingham, Alabama",
+        ),
+    ] {
+        let out = run(text);
+        assert_eq!(out.len(), 1, "{text}: {out:#?}");
+        assert_eq!(slice(text, out[0].speaker_span.as_ref()), speaker, "{text}");
+        assert_eq!(out[0].speaker_role, role, "{text}");
+    }
+    // A body and its acronym stay the body.
+    for (text, speaker) in [
+        (
+            "The General Accounting Office, GAO, said farm debt rose.",
+            "The General Accounting Office",
+        ),
+        (
+            "Prices fell, the chairman of the Coffee Marketing Board, CMB, said.",
+            "the chairman of the Coffee Marketing Board",
+        ),
+    ] {
+        let out = run(text);
+        assert_eq!(out.len(), 1, "{text}: {out:#?}");
+        assert_eq!(slice(text, out[0].speaker_span.as_ref()), speaker, "{text}");
+    }
+}
