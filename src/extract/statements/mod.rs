@@ -144,7 +144,34 @@ fn flatten<'t>(
         last_paragraph = Some(sentence.paragraph);
         ranges.push(start..toks.len());
     }
+    // Inside a sentence, a capitalized form is a name's word ("the United States", "Fox
+    // News Reports"), not a verb that ends a phrase; headlines capitalize their verbs.
+    for range in &ranges {
+        if !is_headline(&toks[range.clone()]) {
+            for tok in toks.iter_mut().take(range.end).skip(range.start + 1) {
+                if tok.text.starts_with(|c: char| c.is_uppercase()) {
+                    tok.speech_verb = false;
+                }
+            }
+        }
+    }
     (toks, ranges)
+}
+
+/// Whether the tokens are a headline: nearly every word of four letters or more capitalized.
+fn is_headline(toks: &[Tok<'_>]) -> bool {
+    let (mut long, mut capitalized, mut words) = (0, 0, 0);
+    for t in toks {
+        if !t.is_word() {
+            continue;
+        }
+        words += 1;
+        if t.text.chars().count() > 3 {
+            long += 1;
+            capitalized += usize::from(t.text.starts_with(|c: char| c.is_uppercase()));
+        }
+    }
+    words >= 4 && long >= 3 && capitalized * 10 >= long * 9
 }
 
 /// What a cue is.
@@ -156,6 +183,8 @@ enum CueKind {
     According,
     /// "was quoted (by X) as saying".
     QuotedAs,
+    /// "quoted X as saying", with the tokens of X.
+    QuotedObject(usize, usize),
 }
 
 /// What becomes of a quotation that goes on after the sentence of its cue, in the same
@@ -288,6 +317,18 @@ impl Extractor<'_, '_> {
                     cues.push(Cue {
                         tokens: i..k + 1,
                         kind: CueKind::QuotedAs,
+                    });
+                    i = k + 1;
+                    continue;
+                }
+                // "The newspaper quoted Israeli officials as saying": the one quoted speaks.
+                if let Some(k) = saying
+                    && k > i + 2
+                    && (i + 1..k - 1).all(|p| self.toks[p].is_word() && !self.quotes.quoted(p))
+                {
+                    cues.push(Cue {
+                        tokens: i..k + 1,
+                        kind: CueKind::QuotedObject(i + 1, k - 1),
                     });
                     i = k + 1;
                     continue;
@@ -508,18 +549,7 @@ impl Extractor<'_, '_> {
     /// Whether a sentence is written in title case, as headlines are: at least four words,
     /// and nearly every word of more than three letters capitalized.
     fn is_headline(&self, range: Range<usize>) -> bool {
-        let (mut long, mut capitalized, mut words) = (0, 0, 0);
-        for t in &self.toks[range] {
-            if !t.is_word() {
-                continue;
-            }
-            words += 1;
-            if t.text.chars().count() > 3 {
-                long += 1;
-                capitalized += usize::from(t.text.starts_with(|c: char| c.is_uppercase()));
-            }
-        }
-        words >= 4 && long >= 3 && capitalized * 10 >= long * 9
+        is_headline(&self.toks[range])
     }
 
     fn sentence(&mut self, range: Range<usize>) {
@@ -533,6 +563,7 @@ impl Extractor<'_, '_> {
             match cue.kind {
                 CueKind::According => self.according(&range, &cue),
                 CueKind::QuotedAs => self.verb(&range, &cue, None, first_cand),
+                CueKind::QuotedObject(start, end) => self.quoted_object(&range, &cue, start..end),
                 CueKind::Verb(form) => self.verb(&range, &cue, Some(form), first_cand),
             }
             // "He said he believed ...": a pronoun inside the content of the statement before
@@ -676,6 +707,21 @@ impl Extractor<'_, '_> {
             break;
         }
         end
+    }
+
+    /// "The newspaper quoted Israeli officials as saying (that) ...": the words after the
+    /// cue are those of the phrase quoted, not of the one who quotes it.
+    fn quoted_object(&mut self, range: &Range<usize>, cue: &Cue, speaker: Range<usize>) {
+        let end = self.sentence_end(range);
+        let from = self.content_start(cue.tokens.end, end, None);
+        if !self.complement_ok(from, end, None) {
+            return;
+        }
+        let who = Who::Phrase(Phrase {
+            np: speaker,
+            appositive: None,
+        });
+        self.push_content(cue.tokens.clone(), who, from..end, 0.8);
     }
 
     fn according(&mut self, range: &Range<usize>, cue: &Cue) {

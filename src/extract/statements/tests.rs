@@ -1990,3 +1990,40 @@ fn a_named_person_set_off_with_descriptions_is_the_speaker() {
         assert_eq!(slice(text, out[0].speaker_span.as_ref()), speaker, "{text}");
     }
 }
+
+#[test]
+fn a_capitalized_form_inside_a_name_is_no_cue() {
+    let text = "The United States has accused Japan of reneging on an agreement.";
+    let out = run(text);
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(
+        slice(text, out[0].speaker_span.as_ref()),
+        "The United States"
+    );
+    // A headline still capitalizes its verb.
+    let text = "Graham Says Trump Could Win The Nomination";
+    let out = run(text);
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(slice(text, out[0].speaker_span.as_ref()), "Graham");
+}
+
+#[test]
+fn the_one_quoted_as_saying_is_the_speaker() {
+    for (text, speaker, content) in [
+        (
+            "The newspaper quoted Israeli officials as saying that the two met by accident.",
+            "Israeli officials",
+            "the two met by accident",
+        ),
+        (
+            "The agency quoted Ruiz as saying, \"We will not sign.\"",
+            "Ruiz",
+            "We will not sign.",
+        ),
+    ] {
+        let out = run(text);
+        assert_eq!(out.len(), 1, "{text}: {out:#?}");
+        assert_eq!(slice(text, out[0].speaker_span.as_ref()), speaker, "{text}");
+        assert_eq!(out[0].content, content, "{text}");
+    }
+}
