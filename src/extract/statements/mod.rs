@@ -1061,6 +1061,14 @@ impl Extractor<'_, '_> {
             {
                 return;
             }
+            // The base form of a speech act with nothing after it but a break is a noun ("the
+            // telecommunications dispute, including ...", "domestic demand.").
+            if f.base
+                && f.class == VerbClass::Act
+                && matches!(self.lower(cue.tokens.end), "," | "." | ";" | ")" | "")
+            {
+                return;
+            }
             // A base form after a singular name with no auxiliary: not a finite verb
             // ("that Smith write", "the market welcome").
             if f.base

@@ -2027,3 +2027,21 @@ fn the_one_quoted_as_saying_is_the_speaker() {
         assert_eq!(out[0].content, content, "{text}");
     }
 }
+
+#[test]
+fn a_speech_act_noun_before_a_break_is_no_cue() {
+    for text in [
+        "Kuranari said he wants everyone in the telecommunications dispute, including Cable and Wireless, to be satisfied.",
+        "Measures to stimulate domestic demand, the dollar would resume its fall, dealers said.",
+    ] {
+        let out = run(text);
+        assert!(
+            out.iter()
+                .all(|s| !matches!(s.cue.as_str(), "dispute" | "demand")),
+            "{text}: {out:#?}"
+        );
+    }
+    // A verb still counts: "They demand that the plan be withdrawn."
+    let out = run("The unions demand that the plan be withdrawn.");
+    assert_eq!(out.len(), 1, "{out:#?}");
+}
