@@ -2053,8 +2053,20 @@ impl Extractor<'_, '_> {
         if !act && !self.in_leading_subordinate(sentence, from) {
             return self.trailing_clause(from, end).unwrap_or(end);
         }
+        // "vowed to destroy Israel and staged attacks": a second verb of the subject ends
+        // the act's content too.
         (from..end)
-            .find(|&p| matches!(self.toks[p].text, "," | ";") && !self.quotes.quoted(p))
+            .find(|&p| {
+                !self.quotes.quoted(p)
+                    && (matches!(self.toks[p].text, "," | ";")
+                        || (act
+                            && matches!(self.lower(p), "and" | "but")
+                            && self.toks.get(p + 1).is_some_and(|t| {
+                                t.text.starts_with(|c: char| c.is_lowercase())
+                                    && t.lower.len() > 4
+                                    && t.lower.ends_with("ed")
+                            })))
+            })
             .unwrap_or(end)
     }
 

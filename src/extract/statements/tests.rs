@@ -2045,3 +2045,17 @@ fn a_speech_act_noun_before_a_break_is_no_cue() {
     let out = run("The unions demand that the plan be withdrawn.");
     assert_eq!(out.len(), 1, "{out:#?}");
 }
+
+#[test]
+fn a_second_verb_of_the_subject_ends_a_speech_act() {
+    let out = run("Hamas has vowed to destroy Israel and staged rocket attacks in the past.");
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(out[0].content, "to destroy Israel");
+    // A coordinated object stays: "urged Japan and Korea to ...".
+    let out = run("The minister urged Japan and Korea to open their markets to farm goods.");
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(
+        out[0].content,
+        "Japan and Korea to open their markets to farm goods"
+    );
+}
