@@ -86,7 +86,7 @@ fn flatten<'t>(
     text: &'t str,
     sentences: &[Sentence],
     attributions: Attributions,
-) -> (Vec<Tok<'t>>, Vec<Range<usize>>) {
+) -> (Vec<Tok<'t>>, Vec<Range<usize>>, Vec<bool>) {
     let table: &'static VerbTable = match attributions {
         Attributions::Speech => &SPEECH_VERBS,
         Attributions::All => &ATTRIBUTION_VERBS,
@@ -146,8 +146,12 @@ fn flatten<'t>(
     }
     // Inside a sentence, a capitalized form is a name's word ("the United States", "Fox
     // News Reports"), not a verb that ends a phrase; headlines capitalize their verbs.
-    for range in &ranges {
-        if !is_headline(&toks[range.clone()]) {
+    let headlines: Vec<bool> = ranges
+        .iter()
+        .map(|r| is_headline(&toks[r.clone()]))
+        .collect();
+    for (range, &headline) in ranges.iter().zip(&headlines) {
+        if !headline {
             for tok in toks.iter_mut().take(range.end).skip(range.start + 1) {
                 if tok.text.starts_with(|c: char| c.is_uppercase()) {
                     tok.speech_verb = false;
@@ -155,7 +159,7 @@ fn flatten<'t>(
             }
         }
     }
-    (toks, ranges)
+    (toks, ranges, headlines)
 }
 
 /// Whether the tokens are a headline: nearly every word of four letters or more capitalized.
@@ -251,7 +255,7 @@ pub fn extract(
     entities: &ArticleEntities,
     options: Options,
 ) -> Vec<Statement> {
-    let (toks, ranges) = flatten(text, sentences, options.attributions);
+    let (toks, ranges, headlines) = flatten(text, sentences, options.attributions);
     let quotes = quotes::find(&toks);
     let mut ex = Extractor {
         text,
@@ -259,6 +263,7 @@ pub fn extract(
         quotes: &quotes,
         cands: Vec::new(),
         consumed: vec![false; quotes.parts.len()],
+        headlines,
     };
     for range in &ranges {
         ex.sentence(range.clone());
@@ -274,6 +279,8 @@ struct Extractor<'a, 't> {
     cands: Vec<Cand>,
     /// Whether each quote part is already the content (or inside the content) of a statement.
     consumed: Vec<bool>,
+    /// Whether each sentence is a headline ([`is_headline`]), by sentence index.
+    headlines: Vec<bool>,
 }
 
 impl Extractor<'_, '_> {
@@ -549,7 +556,9 @@ impl Extractor<'_, '_> {
     /// Whether a sentence is written in title case, as headlines are: at least four words,
     /// and nearly every word of more than three letters capitalized.
     fn is_headline(&self, range: Range<usize>) -> bool {
-        is_headline(&self.toks[range])
+        self.toks
+            .get(range.start)
+            .is_some_and(|t| self.headlines.get(t.sentence).copied().unwrap_or(false))
     }
 
     fn sentence(&mut self, range: Range<usize>) {
